@@ -1,0 +1,54 @@
+/**
+ * losant-tokens: manage Losant instance API tokens from code.
+ *
+ * @example
+ * import { createClient, getToken, patchToken } from "losant-tokens";
+ * const client = createClient({ accessToken: process.env.LOSANT_API_TOKEN! });
+ * const token = await getToken(client, { instanceId, apiTokenId });
+ *
+ * @module
+ */
+export { type Client, type ClientOptions, createClient, use } from "./src/client.ts";
+export { getToken } from "./src/actions/get-token.ts";
+export { patchToken } from "./src/actions/patch-token.ts";
+export { deleteToken } from "./src/actions/delete-token.ts";
+export { listTokens } from "./src/actions/list-tokens.ts";
+export { listTokensPage } from "./src/actions/list-tokens-page.ts";
+export type { CallOptions } from "./src/actions/run-action.ts";
+export {
+  type ErrorContext,
+  LosantApiError,
+  LosantError,
+  LosantNetworkError,
+  LosantResponseError,
+  LosantRetryAfterError,
+  LosantTimeoutError,
+  LosantValidationError,
+  type ValidationIssue,
+} from "./src/errors.ts";
+export { compose, type Terminal } from "./src/pipeline/compose.ts";
+export type {
+  ActionName,
+  Middleware,
+  RequestContext,
+  ResponseInfo,
+} from "./src/pipeline/context.ts";
+export { after, before, onError } from "./src/pipeline/hooks.ts";
+export { perCall } from "./src/pipeline/placement.ts";
+export type { RetryInfo, RetryOptions } from "./src/pipeline/retry-options.ts";
+export { type ApiToken, ApiTokenSchema } from "./src/schemas/api-token.ts";
+export { type ApiTokenPatch, ApiTokenPatchSchema } from "./src/schemas/api-token-patch.ts";
+export { type ApiTokensPage, ApiTokensPageSchema } from "./src/schemas/api-tokens-page.ts";
+export { IdSchema } from "./src/schemas/id.ts";
+export {
+  type ListTokensPageParams,
+  ListTokensPageParamsSchema,
+  type ListTokensParams,
+  ListTokensParamsSchema,
+  type PatchTokenParams,
+  PatchTokenParamsSchema,
+  type TokenParams,
+  TokenParamsSchema,
+} from "./src/schemas/params.ts";
+export { type DeleteResult, SuccessSchema } from "./src/schemas/success.ts";
+export { VERSION } from "./src/version.ts";

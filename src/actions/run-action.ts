@@ -1,0 +1,93 @@
+import type * as v from "valibot";
+import { type Client, coreOf } from "../client.ts";
+import { nextCallId } from "../call-id.ts";
+import type { RequestContext } from "../pipeline/context.ts";
+import type { RetryOptions } from "../pipeline/retry-options.ts";
+import { buildRunner, type Runner } from "../pipeline/build.ts";
+import { CallOptionsSchema } from "../schemas/client-options.ts";
+import { parseParams } from "../validate.ts";
+import type { ActionSpec } from "./define-action.ts";
+
+/** Options for one call; they override the client's. */
+export interface CallOptions {
+  /** Aborting rejects the call with `signal.reason`, unchanged, at once. */
+  signal?: AbortSignal;
+  /** Per-attempt timeout in ms (0: none). */
+  timeout?: number;
+  /** A budget for the whole call, retries included: ms from now, or a moment. */
+  deadline?: number | Date;
+  /** Merged over the client's retry options; `false` makes one attempt. */
+  retry?: RetryOptions | false;
+}
+
+/**
+ * Validates params and call options, builds the context and runs it through the client's
+ * pipeline for this action. Nothing is sent when validation fails.
+ */
+export async function runAction<P extends v.GenericSchema, R extends v.GenericSchema>(
+  client: Client,
+  spec: ActionSpec<P, R>,
+  rawParams: unknown,
+  rawOptions?: CallOptions,
+): Promise<v.InferOutput<R>> {
+  const params = parseParams(spec.params, rawParams, spec.name) as v.InferOutput<P> & {
+    instanceId: string;
+    apiTokenId?: string;
+    _actions?: boolean;
+    _links?: boolean;
+    _embedded?: boolean;
+  };
+  const options = rawOptions === undefined ? {} : parseParams(CallOptionsSchema, rawOptions, spec.name);
+  if (options.signal?.aborted) throw options.signal.reason;
+
+  const core = coreOf(client);
+  let runner = core.runners.get(spec) as Runner | undefined;
+  if (runner === undefined) {
+    runner = buildRunner(client, core, spec.result);
+    core.runners.set(spec, runner as (ctx: never) => Promise<void>);
+  }
+
+  const ctx: RequestContext = {
+    action: spec.name,
+    callId: nextCallId(),
+    params,
+    instanceId: params.instanceId,
+    apiTokenId: params.apiTokenId,
+    method: spec.method,
+    path: spec.path(params),
+    query: { ...globalQuery(params), ...spec.query?.(params) },
+    headers: {},
+    body: spec.body?.(params),
+    attempt: 0,
+    signal: options.signal,
+    timeout: options.timeout ?? client.timeout,
+    deadline: deadlineOf(options.deadline),
+    retry: mergeRetry(client.retry, options.retry),
+    state: {},
+  };
+  await runner(ctx);
+  return ctx.result as v.InferOutput<R>;
+}
+
+// The official client sends these on every call; the caller's params override them.
+function globalQuery(p: { _actions?: boolean; _links?: boolean; _embedded?: boolean }) {
+  return {
+    _actions: String(p._actions ?? false),
+    _links: String(p._links ?? true),
+    _embedded: String(p._embedded ?? true),
+  };
+}
+
+function deadlineOf(deadline: number | Date | undefined): number | undefined {
+  if (deadline === undefined) return undefined;
+  return deadline instanceof Date ? deadline.getTime() : Date.now() + deadline;
+}
+
+function mergeRetry(
+  client: RetryOptions | false,
+  call: RetryOptions | false | undefined,
+): RetryOptions | false {
+  if (call === undefined) return client;
+  if (call === false) return false;
+  return { ...(client || {}), ...call };
+}

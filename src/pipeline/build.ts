@@ -1,0 +1,37 @@
+import type * as v from "valibot";
+import type { Client, ClientCore } from "../client.ts";
+import { compose } from "./compose.ts";
+import type { Middleware, RequestContext } from "./context.ts";
+import { headersStage } from "./headers.ts";
+import { isPerCall } from "./placement.ts";
+import { responseStage } from "./response.ts";
+import { runAttempts } from "./retry.ts";
+import { timeoutStage } from "./timeout.ts";
+
+/** Runs one call through the whole pipeline; the result is left in `ctx.result`. */
+export type Runner = (ctx: RequestContext) => Promise<void>;
+
+/**
+ * The pipeline, in the one order that matters, outermost first:
+ *
+ *   per call:    response check → events → user per-call middleware → retry
+ *   per attempt: user middleware → logging → headers → timeout → transport
+ *
+ * Stages before the retry stage run once per call; those after it once per attempt and
+ * see `ctx.attempt`. The retry stage is the seam between two composed chains, so each
+ * chain keeps compose's `next()`-called-twice guard.
+ */
+export function buildRunner(client: Client, core: ClientCore, resultSchema: v.GenericSchema): Runner {
+  const user = client.middleware;
+  const perCall: Middleware[] = [responseStage(resultSchema), ...user.filter(isPerCall)];
+  const perAttempt: Middleware[] = [
+    ...user.filter((m) => !isPerCall(m)),
+    headersStage(client),
+    timeoutStage,
+  ];
+  const callChain = compose(perCall);
+  const attemptChain = compose(perAttempt);
+  const transport = core.transport;
+  const attempt = (ctx: RequestContext) => () => attemptChain(ctx, transport);
+  return (ctx) => callChain(ctx, (c) => runAttempts(c, attempt(c)));
+}

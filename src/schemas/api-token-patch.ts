@@ -1,0 +1,34 @@
+import * as v from "valibot";
+import { OrgRoleSchema, RoleSchema } from "./roles.ts";
+
+/**
+ * The body of a patch, transcribed from apiTokenPatch.json. Strict, as its
+ * `additionalProperties: false` says: a misspelt field fails here rather than being
+ * silently ignored by the API while a bulk job reports success.
+ */
+export const ApiTokenPatchSchema = v.strictObject(
+  {
+    name: v.optional(
+      v.pipe(
+        v.string("must be a string"),
+        v.minLength(1, "must not be empty"),
+        v.maxLength(255, "must be at most 255 characters"),
+      ),
+    ),
+    description: v.optional(
+      v.pipe(v.string("must be a string"), v.maxLength(32767, "must be at most 32767 characters")),
+    ),
+    defaultRole: v.optional(RoleSchema),
+    orgRoles: v.optional(
+      v.pipe(
+        v.array(OrgRoleSchema, "must be an array"),
+        v.maxLength(25, "must have at most 25 entries"),
+      ),
+    ),
+    status: v.optional(v.picklist(["active", "inactive"], "must be active or inactive")),
+  },
+  "must be an object with only name, description, defaultRole, orgRoles, status",
+);
+
+/** The fields a patch may change. */
+export type ApiTokenPatch = v.InferOutput<typeof ApiTokenPatchSchema>;

@@ -1,0 +1,78 @@
+import * as v from "valibot";
+import { ApiTokenPatchSchema } from "./api-token-patch.ts";
+import { IdSchema } from "./id.ts";
+
+/** The params every action accepts (globalParams.json). */
+const globalParams = {
+  losantdomain: v.optional(
+    v.pipe(
+      v.string("must be a string"),
+      v.minLength(1, "must not be empty"),
+      v.maxLength(255, "must be at most 255 characters"),
+      // It becomes a header: a line break would let a caller forge other headers.
+      v.regex(/^[^\r\n]*$/, "must not contain line breaks"),
+    ),
+  ),
+  _actions: v.optional(v.boolean("must be a boolean")),
+  _links: v.optional(v.boolean("must be a boolean")),
+  _embedded: v.optional(v.boolean("must be a boolean")),
+};
+
+const objectMessage = (names: string) => `must be an object with only ${names}`;
+
+/** Params of getToken and deleteToken: exactly the official client's. */
+export const TokenParamsSchema = v.strictObject(
+  { instanceId: IdSchema, apiTokenId: IdSchema, ...globalParams },
+  objectMessage("instanceId, apiTokenId, losantdomain, _actions, _links, _embedded"),
+);
+export type TokenParams = v.InferInput<typeof TokenParamsSchema>;
+
+/** Params of patchToken. */
+export const PatchTokenParamsSchema = v.strictObject(
+  { instanceId: IdSchema, apiTokenId: IdSchema, apiToken: ApiTokenPatchSchema, ...globalParams },
+  objectMessage("instanceId, apiTokenId, apiToken, losantdomain, _actions, _links, _embedded"),
+);
+export type PatchTokenParams = v.InferInput<typeof PatchTokenParamsSchema>;
+
+const pageNumber = (min: number, max: number) =>
+  v.pipe(
+    v.number("must be a number"),
+    v.integer("must be an integer"),
+    v.minValue(min, `must be at least ${min}`),
+    v.maxValue(max, `must be at most ${max}`),
+  );
+
+const listQuery = {
+  instanceId: IdSchema,
+  sortField: v.optional(
+    v.picklist(
+      ["name", "status", "id", "creationDate", "lastUpdated", "expirationDate"],
+      "must be one of name, status, id, creationDate, lastUpdated, expirationDate",
+    ),
+  ),
+  sortDirection: v.optional(v.picklist(["asc", "desc"], "must be asc or desc")),
+  filterField: v.optional(v.picklist(["name", "status"], "must be name or status")),
+  filter: v.optional(
+    v.pipe(v.string("must be a string"), v.maxLength(1024, "must be at most 1024 characters")),
+  ),
+  perPage: v.optional(pageNumber(1, 1000)),
+  ...globalParams,
+};
+
+/** Params of listTokens: every page is read, so there is no `page`. */
+export const ListTokensParamsSchema = v.strictObject(
+  listQuery,
+  objectMessage(
+    "instanceId, sortField, sortDirection, filterField, filter, perPage, losantdomain, _actions, _links, _embedded",
+  ),
+);
+export type ListTokensParams = v.InferInput<typeof ListTokensParamsSchema>;
+
+/** Params of listTokensPage: one page by number, from 0. */
+export const ListTokensPageParamsSchema = v.strictObject(
+  { ...listQuery, page: v.optional(pageNumber(0, Number.MAX_SAFE_INTEGER)) },
+  objectMessage(
+    "instanceId, sortField, sortDirection, filterField, filter, page, perPage, losantdomain, _actions, _links, _embedded",
+  ),
+);
+export type ListTokensPageParams = v.InferInput<typeof ListTokensPageParamsSchema>;

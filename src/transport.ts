@@ -1,0 +1,136 @@
+import type { KyInstance } from "ky";
+import {
+  type ErrorContext,
+  LosantApiError,
+  LosantNetworkError,
+  LosantResponseError,
+  LosantTimeoutError,
+} from "./errors.ts";
+import type { RequestContext } from "./pipeline/context.ts";
+import type { Terminal } from "./pipeline/compose.ts";
+import { ErrorBodySchema } from "./schemas/error-body.ts";
+import * as v from "valibot";
+
+/**
+ * The end of the pipeline: one ky request per attempt. ky's retry, timeout and HTTP
+ * errors are off because the pipeline owns those. The access token lives only in this
+ * closure and is added to the headers of the outgoing request, never to `ctx`.
+ */
+export function createTransport(baseUrl: string, accessToken: string, http: KyInstance): Terminal {
+  const authorization = `Bearer ${accessToken}`;
+  return async (ctx) => {
+    const headers = { ...ctx.headers, authorization };
+    let status: number;
+    let responseHeaders: Headers;
+    let text: string;
+    try {
+      const response = await http(buildUrl(baseUrl, ctx.path, ctx.query), {
+        method: ctx.method,
+        headers,
+        body: ctx.body === undefined ? undefined : JSON.stringify(ctx.body),
+        signal: ctx.attemptSignal ?? ctx.signal,
+      });
+      status = response.status;
+      responseHeaders = response.headers;
+      text = await response.text();
+    } catch (error) {
+      throw fetchFailure(error, ctx);
+    }
+    const body = parseBody(text, status, ctx);
+    if (status >= 400) throw apiError(status, body, responseHeaders, ctx);
+    ctx.response = { status, headers: responseHeaders, body };
+  };
+}
+
+function buildUrl(baseUrl: string, path: string, query: Record<string, string>): string {
+  const search = new URLSearchParams(query).toString();
+  return search ? `${baseUrl}${path}?${search}` : `${baseUrl}${path}`;
+}
+
+function errorContext(ctx: RequestContext, cause?: unknown): ErrorContext {
+  return {
+    action: ctx.action,
+    method: ctx.method,
+    path: ctx.path,
+    requestId: `${ctx.callId}-${ctx.attempt}`,
+    attempts: ctx.attempt,
+    cause,
+  };
+}
+
+/**
+ * Turns every fetch rejection into the caller's abort reason, LosantTimeoutError or
+ * LosantNetworkError, so the retry stage sees our classes on every runtime (Deno's and
+ * Bun's reset errors are TypeErrors that p-retry would refuse to retry).
+ */
+function fetchFailure(error: unknown, ctx: RequestContext): unknown {
+  if (ctx.signal?.aborted) return ctx.signal.reason;
+  const reason = ctx.attemptSignal?.aborted ? ctx.attemptSignal.reason : undefined;
+  if (reason instanceof LosantTimeoutError) {
+    reason.requestId = `${ctx.callId}-${ctx.attempt}`;
+    reason.attempts = ctx.attempt;
+    return reason;
+  }
+  return new LosantNetworkError(
+    `${ctx.method} ${ctx.path} failed: ${describe(error)}`,
+    errorContext(ctx, safeCause(error)),
+  );
+}
+
+/** The runtime's error, reduced to name, message and code: its own cause may hold sockets. */
+function safeCause(error: unknown): Error {
+  const cause = new Error(describe(error));
+  const code = (error as { cause?: { code?: unknown } })?.cause?.code;
+  if (typeof code === "string") (cause as Error & { code?: string }).code = code;
+  return cause;
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const inner = error.cause instanceof Error ? `: ${error.cause.message}` : "";
+  return `${error.message}${inner}`;
+}
+
+function parseBody(text: string, status: number, ctx: RequestContext): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    if (status >= 400) return undefined;
+    throw new LosantResponseError(
+      `${ctx.method} ${ctx.path} answered ${status} with a body that is not JSON`,
+      { ...errorContext(ctx), statusCode: status },
+    );
+  }
+}
+
+const typeByStatus: Record<number, string> = {
+  400: "BadRequest",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "NotFound",
+  408: "RequestTimeout",
+  409: "Conflict",
+  422: "Validation",
+  429: "TooManyRequests",
+  500: "InternalServerError",
+  502: "BadGateway",
+  503: "ServiceUnavailable",
+  504: "GatewayTimeout",
+};
+
+function apiError(
+  status: number,
+  body: unknown,
+  headers: Headers,
+  ctx: RequestContext,
+): LosantApiError {
+  const parsed = v.safeParse(ErrorBodySchema, body);
+  const fields = parsed.success ? parsed.output : {};
+  return new LosantApiError(
+    status,
+    fields.type ?? typeByStatus[status] ?? "HttpError",
+    fields.message ?? `${ctx.method} ${ctx.path} answered ${status}`,
+    { ...errorContext(ctx), retryAfter: headers.get("retry-after") ?? undefined },
+  );
+}
