@@ -23,10 +23,8 @@ function toValidationIssue(issue: v.BaseIssue<unknown>): ValidationIssue {
   // An object schema reports a missing key and (strict) an unknown key with the object's
   // message; the path already names the key, so say which of the two it is.
   const keyIssue = issue.path !== undefined && OBJECT_TYPES.has(issue.type);
-  const message = !keyIssue
-    ? issue.message
-    : issue.input === undefined
-    ? "is required"
-    : "is not a known field";
-  return { path, rule: issue.type, message };
+  if (!keyIssue) return { path, rule: issue.type, message: issue.message };
+  return issue.input === undefined
+    ? { path, rule: "required", message: "is required" }
+    : { path, rule: "unknown_key", message: "is not a known field" };
 }
