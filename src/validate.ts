@@ -20,11 +20,15 @@ const OBJECT_TYPES = new Set(["object", "strict_object", "loose_object"]);
 
 function toValidationIssue(issue: v.BaseIssue<unknown>): ValidationIssue {
   const path = issue.path?.map((item) => String(item.key)).join(".") || "(params)";
-  // An object schema reports a missing key and (strict) an unknown key with the object's
-  // message; the path already names the key, so say which of the two it is.
-  const keyIssue = issue.path !== undefined && OBJECT_TYPES.has(issue.type);
-  if (!keyIssue) return { path, rule: issue.type, message: issue.message };
-  return issue.input === undefined
-    ? { path, rule: "required", message: "is required" }
-    : { path, rule: "unknown_key", message: "is not a known field" };
+  // An object schema reports a missing key (expected: the key's name) and, when strict,
+  // an unknown key (expected: never) with its own message; the path names the key.
+  if (OBJECT_TYPES.has(issue.type) && issue.path !== undefined) {
+    if (issue.expected === "never") {
+      return { path, rule: "unknown_key", message: "is not a known field" };
+    }
+    if (issue.received === "undefined" && issue.expected?.startsWith('"')) {
+      return { path, rule: "required", message: "is required" };
+    }
+  }
+  return { path, rule: issue.type, message: issue.message };
 }

@@ -1,0 +1,187 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import {
+  deleteToken,
+  getToken,
+  listTokens,
+  listTokensPage,
+  LosantApiError,
+  patchToken,
+  use,
+} from "../mod.ts";
+import { type Fixture, startFixture } from "./support/fixture.ts";
+
+let f: Fixture;
+test.before.each(async () => {
+  f = await startFixture();
+});
+test.after.each(() => f.server.close());
+
+const rejectsWith = async (promise: Promise<unknown>, status: number, type?: string) => {
+  try {
+    await promise;
+  } catch (error) {
+    assert.instance(error, LosantApiError);
+    const e = error as LosantApiError;
+    assert.is(e.statusCode, status, e.message);
+    if (type) assert.is(e.type, type);
+    return e;
+  }
+  assert.unreachable(`expected a ${status}`);
+};
+
+test("getToken returns the token as stored, extras kept, no secret", async () => {
+  const stored = f.server.store.getToken(f.instanceId, f.apiTokenId)!;
+  const token = await getToken(f.client, { instanceId: f.instanceId, apiTokenId: f.apiTokenId });
+  assert.is(token.id, stored.id);
+  assert.is(token.name, stored.name);
+  assert.is(token.status, stored.status);
+  assert.is((token as Record<string, unknown>)._type, "apiToken");
+  assert.is(token.token, undefined);
+});
+
+test("patchToken changes the token on the server and returns it", async () => {
+  const token = await patchToken(f.client, {
+    instanceId: f.instanceId,
+    apiTokenId: f.apiTokenId,
+    apiToken: { name: "renamed", status: "inactive" },
+  });
+  assert.is(token.name, "renamed");
+  assert.is(token.status, "inactive");
+  const stored = f.server.store.getToken(f.instanceId, f.apiTokenId)!;
+  assert.is(stored.name, "renamed");
+  assert.is(stored.status, "inactive");
+});
+
+test("deleteToken removes the token and resolves { success: true }", async () => {
+  const result = await deleteToken(f.client, {
+    instanceId: f.instanceId,
+    apiTokenId: f.apiTokenId,
+  });
+  assert.equal(result.success, true);
+  assert.is(f.server.store.getToken(f.instanceId, f.apiTokenId), undefined);
+});
+
+test("listTokens reads every page; listTokensPage one page with its counts", async () => {
+  const expected = f.server.store.listTokens(f.instanceId).map((t) => t.id).sort();
+  const seen: string[] = [];
+  for await (const t of listTokens(f.client, { instanceId: f.instanceId, perPage: 2 })) {
+    seen.push(t.id);
+  }
+  assert.equal(seen.sort(), expected);
+  const pages = f.server.requests.filter((r) => r.action === "list");
+  assert.is(pages.length, Math.ceil(expected.length / 2));
+  const page = await listTokensPage(f.client, { instanceId: f.instanceId, page: 1, perPage: 2 });
+  assert.is(page.totalCount, expected.length);
+  assert.is(page.items.length, 2);
+  assert.is(Number(page.page), 1);
+});
+
+test("listTokens passes sort and filter through", async () => {
+  f.server.store.createToken(f.instanceId, { name: "ci-zeta" });
+  f.server.store.createToken(f.instanceId, { name: "ci-alpha" });
+  const names: string[] = [];
+  for await (
+    const t of listTokens(f.client, {
+      instanceId: f.instanceId,
+      filterField: "name",
+      filter: "ci-*a",
+      sortField: "name",
+      sortDirection: "desc",
+    })
+  ) names.push(t.name!);
+  const want = f.server.store.listTokens(f.instanceId).map((t) => t.name)
+    .filter((n) => /^ci-.*a$/i.test(n)).sort().reverse();
+  assert.equal(names, want);
+  assert.ok(names.includes("ci-zeta") && names.includes("ci-alpha"));
+});
+
+test("404 for an unknown token and an unknown instance", async () => {
+  await rejectsWith(
+    getToken(f.client, { instanceId: f.instanceId, apiTokenId: "0".repeat(24) }),
+    404,
+    "NotFound",
+  );
+  await rejectsWith(
+    deleteToken(f.client, { instanceId: "f".repeat(24), apiTokenId: f.apiTokenId }),
+    404,
+  );
+});
+
+test("400 from the server surfaces as LosantApiError with its type and message", async () => {
+  // The client never sends a malformed id, so corrupt the request after validation.
+  const broken = use(f.client, (ctx, next) => {
+    ctx.path = `/instances/${f.instanceId}/tokens/not-an-id`;
+    return next();
+  });
+  const e = await rejectsWith(
+    getToken(broken, { instanceId: f.instanceId, apiTokenId: f.apiTokenId }),
+    400,
+  );
+  assert.ok(e!.message.length > 0);
+  assert.is(e!.action, "getToken");
+  assert.is(e!.method, "GET");
+});
+
+test("401 for an unknown, an inactive and a deleted access token", async () => {
+  const bad = f.clientWith(["all.Instance"], { accessToken: "not-a-real-token" });
+  await rejectsWith(getToken(bad, { instanceId: f.instanceId, apiTokenId: f.apiTokenId }), 401);
+  const issued = f.server.issueAccessToken(["all.Instance"]);
+  const client = f.clientWith([], { accessToken: issued.token });
+  await getToken(client, { instanceId: f.instanceId, apiTokenId: f.apiTokenId });
+  f.server.store.updateToken(issued.instanceId, issued.apiTokenId, { status: "inactive" });
+  await rejectsWith(getToken(client, { instanceId: f.instanceId, apiTokenId: f.apiTokenId }), 401);
+  f.server.store.deleteToken(issued.instanceId, issued.apiTokenId);
+  await rejectsWith(getToken(client, { instanceId: f.instanceId, apiTokenId: f.apiTokenId }), 401);
+});
+
+const SCOPES = {
+  get: [
+    "all.Instance",
+    "all.Instance.bounded",
+    "all.Instance.read",
+    "all.User",
+    "all.User.bounded",
+    "all.User.read",
+    "instanceApiToken.*",
+    "instanceApiToken.get",
+  ],
+  patch: ["all.Instance", "all.User", "instanceApiToken.*", "instanceApiToken.patch"],
+  delete: ["all.Instance", "all.User", "instanceApiToken.*", "instanceApiToken.delete"],
+  list: [
+    "all.Instance",
+    "all.Instance.bounded",
+    "all.Instance.read",
+    "all.User",
+    "all.User.bounded",
+    "all.User.read",
+    "instanceApiTokens.*",
+    "instanceApiTokens.get",
+  ],
+};
+
+type Kind = keyof typeof SCOPES;
+const call = (f: Fixture, kind: Kind, client = f.client) => {
+  const apiTokenId = f.server.store.createToken(f.instanceId, { name: "scope-target" }).id;
+  const params = { instanceId: f.instanceId, apiTokenId };
+  if (kind === "get") return getToken(client, params);
+  if (kind === "patch") return patchToken(client, { ...params, apiToken: { description: "x" } });
+  if (kind === "delete") return deleteToken(client, params);
+  return listTokensPage(client, { instanceId: f.instanceId });
+};
+
+for (const kind of Object.keys(SCOPES) as Kind[]) {
+  test(`${kind}: every listed scope is accepted, others get 403`, async () => {
+    for (const scope of SCOPES[kind]) {
+      await call(f, kind, f.clientWith([scope]));
+    }
+    const outside = kind === "get" || kind === "list"
+      ? ["instanceApiToken.patch", "instanceApiTokens.post", "all.Application"]
+      : ["all.Instance.read", "all.User.read", "all.Instance.bounded", `instanceApiToken.get`];
+    for (const scope of outside) {
+      await rejectsWith(call(f, kind, f.clientWith([scope])), 403);
+    }
+  });
+}
+
+test.run();

@@ -1,0 +1,117 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import {
+  createClient,
+  deleteToken,
+  getToken,
+  listTokensPage,
+  patchToken,
+  VERSION,
+} from "../mod.ts";
+import { type Fixture, startFixture } from "./support/fixture.ts";
+
+let f: Fixture;
+test.before.each(async () => {
+  f = await startFixture();
+});
+test.after.each(() => f.server.close());
+
+const last = () => f.server.requests[f.server.requests.length - 1];
+
+test("GET one token: path, default query and headers as the official client sends them", async () => {
+  await getToken(f.client, { instanceId: f.instanceId, apiTokenId: f.apiTokenId });
+  const r = last();
+  assert.is(r.method, "GET");
+  assert.is(r.path, `/instances/${f.instanceId}/tokens/${f.apiTokenId}`);
+  assert.equal(r.query, { _actions: "false", _links: "true", _embedded: "true" });
+  assert.is(r.headers["authorization"], `Bearer ${f.accessToken}`);
+  assert.is(r.headers["accept"], "application/json");
+  assert.is(r.headers["accept-version"], "^1.30.0");
+  assert.is(r.headers["user-agent"], `losant-tokens/${VERSION}`);
+  assert.is(r.headers["content-type"], undefined);
+  assert.is(r.headers["losantdomain"], undefined);
+  assert.match(r.headers["x-request-id"], /^[0-9a-z]+-1$/);
+  assert.is(r.body, undefined);
+});
+
+test("PATCH sends the JSON body with Content-Type", async () => {
+  const apiToken = { name: "n2", description: "d", status: "inactive" as const };
+  await patchToken(f.client, { instanceId: f.instanceId, apiTokenId: f.apiTokenId, apiToken });
+  const r = last();
+  assert.is(r.method, "PATCH");
+  assert.is(r.headers["content-type"], "application/json");
+  assert.equal(r.body, apiToken);
+});
+
+test("DELETE: method and path, no body", async () => {
+  await deleteToken(f.client, { instanceId: f.instanceId, apiTokenId: f.apiTokenId });
+  const r = last();
+  assert.is(r.method, "DELETE");
+  assert.is(r.path, `/instances/${f.instanceId}/tokens/${f.apiTokenId}`);
+  assert.is(r.body, undefined);
+  assert.is(r.headers["content-type"], undefined);
+});
+
+test("losantdomain only when given, per call or per client; params override the query", async () => {
+  await getToken(f.client, {
+    instanceId: f.instanceId,
+    apiTokenId: f.apiTokenId,
+    losantdomain: "example.com",
+    _links: false,
+    _actions: true,
+  });
+  assert.is(last().headers["losantdomain"], "example.com");
+  assert.equal(last().query, { _actions: "true", _links: "false", _embedded: "true" });
+  const scoped = createClient({
+    accessToken: f.accessToken,
+    url: f.server.url,
+    losantdomain: "client.example",
+    acceptVersion: "^1.31.0",
+    userAgent: "my-job/2",
+  });
+  await getToken(scoped, { instanceId: f.instanceId, apiTokenId: f.apiTokenId });
+  assert.is(last().headers["losantdomain"], "client.example");
+  assert.is(last().headers["accept-version"], "^1.31.0");
+  assert.is(last().headers["user-agent"], "my-job/2");
+});
+
+test("list query: page and perPage as strings, sort and filter", async () => {
+  await listTokensPage(f.client, {
+    instanceId: f.instanceId,
+    page: 2,
+    perPage: 3,
+    sortField: "creationDate",
+    sortDirection: "desc",
+    filterField: "status",
+    filter: "act*",
+  });
+  const r = last();
+  assert.is(r.path, `/instances/${f.instanceId}/tokens`);
+  assert.equal(r.query, {
+    _actions: "false",
+    _links: "true",
+    _embedded: "true",
+    page: "2",
+    perPage: "3",
+    sortField: "creationDate",
+    sortDirection: "desc",
+    filterField: "status",
+    filter: "act*",
+  });
+});
+
+test("each call has its own request id", async () => {
+  const params = { instanceId: f.instanceId, apiTokenId: f.apiTokenId };
+  await getToken(f.client, params);
+  await getToken(f.client, params);
+  const [a, b] = f.server.requests.slice(-2).map((r) => r.requestId);
+  assert.ok(a && b && a !== b);
+});
+
+test("a base URL with a path prefix and trailing slash is joined cleanly", async () => {
+  const prefixed = createClient({ accessToken: f.accessToken, url: `${f.server.url}/` });
+  await getToken(prefixed, { instanceId: f.instanceId, apiTokenId: f.apiTokenId });
+  assert.is(last().path, `/instances/${f.instanceId}/tokens/${f.apiTokenId}`);
+});
+
+test.run();
