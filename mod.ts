@@ -26,6 +26,15 @@ export {
   LosantValidationError,
   type ValidationIssue,
 } from "./src/errors.ts";
+export {
+  type Listener,
+  type ListenerOptions,
+  onRequestEvent,
+  onTokenEvent,
+} from "./src/listeners/registry.ts";
+export type { TokenEvent, TokenEventType } from "./src/listeners/token-event.ts";
+export type { RequestEvent, RequestEventType } from "./src/listeners/request-event.ts";
+export { REDACTED } from "./src/listeners/redact.ts";
 export { compose, type Terminal } from "./src/pipeline/compose.ts";
 export type {
   ActionName,

@@ -9,6 +9,7 @@ import {
 import type { RequestContext } from "./pipeline/context.ts";
 import type { Terminal } from "./pipeline/compose.ts";
 import { ErrorBodySchema } from "./schemas/error-body.ts";
+import { freshConnectionInit } from "./fresh-connection.ts";
 import * as v from "valibot";
 
 /**
@@ -29,6 +30,7 @@ export function createTransport(baseUrl: string, accessToken: string, http: KyIn
         headers,
         body: ctx.body === undefined ? undefined : JSON.stringify(ctx.body),
         signal: ctx.attemptSignal ?? ctx.signal,
+        ...(ctx.method === "DELETE" ? freshConnectionInit() : undefined),
       });
       status = response.status;
       responseHeaders = response.headers;

@@ -4,9 +4,19 @@ import { type ListTokensPageParams, ListTokensPageParamsSchema } from "../schema
 import type { ActionSpec } from "./define-action.ts";
 import { type CallOptions, runAction } from "./run-action.ts";
 
-const LIST_QUERY = ["sortField", "sortDirection", "filterField", "filter", "page", "perPage"] as const;
+const LIST_QUERY = [
+  "sortField",
+  "sortDirection",
+  "filterField",
+  "filter",
+  "page",
+  "perPage",
+] as const;
 
-const listTokensPageAction: ActionSpec<typeof ListTokensPageParamsSchema, typeof ApiTokensPageSchema> = {
+const listTokensPageAction: ActionSpec<
+  typeof ListTokensPageParamsSchema,
+  typeof ApiTokensPageSchema
+> = {
   name: "listTokensPage",
   method: "GET",
   params: ListTokensPageParamsSchema,

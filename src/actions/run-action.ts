@@ -37,7 +37,9 @@ export async function runAction<P extends v.GenericSchema, R extends v.GenericSc
     _links?: boolean;
     _embedded?: boolean;
   };
-  const options = rawOptions === undefined ? {} : parseParams(CallOptionsSchema, rawOptions, spec.name);
+  const options = rawOptions === undefined
+    ? {}
+    : parseParams(CallOptionsSchema, rawOptions, spec.name);
   if (options.signal?.aborted) throw options.signal.reason;
 
   const core = coreOf(client);

@@ -2,6 +2,7 @@ import type * as v from "valibot";
 import type { Client, ClientCore } from "../client.ts";
 import { compose } from "./compose.ts";
 import type { Middleware, RequestContext } from "./context.ts";
+import { requestEventsStage, tokenEventsStage } from "./events.ts";
 import { headersStage } from "./headers.ts";
 import { isPerCall } from "./placement.ts";
 import { responseStage } from "./response.ts";
@@ -14,18 +15,29 @@ export type Runner = (ctx: RequestContext) => Promise<void>;
 /**
  * The pipeline, in the one order that matters, outermost first:
  *
- *   per call:    response check → events → user per-call middleware → retry
- *   per attempt: user middleware → logging → headers → timeout → transport
+ *   per call:    token events → response check → user per-call middleware → retry
+ *   per attempt: user middleware → request events → logging → headers → timeout → transport
+ *
+ * Token events sit outside the response check so they see its validated `ctx.result`.
  *
  * Stages before the retry stage run once per call; those after it once per attempt and
  * see `ctx.attempt`. The retry stage is the seam between two composed chains, so each
  * chain keeps compose's `next()`-called-twice guard.
  */
-export function buildRunner(client: Client, core: ClientCore, resultSchema: v.GenericSchema): Runner {
+export function buildRunner(
+  client: Client,
+  core: ClientCore,
+  resultSchema: v.GenericSchema,
+): Runner {
   const user = client.middleware;
-  const perCall: Middleware[] = [responseStage(resultSchema), ...user.filter(isPerCall)];
+  const perCall: Middleware[] = [
+    tokenEventsStage(core),
+    responseStage(resultSchema),
+    ...user.filter(isPerCall),
+  ];
   const perAttempt: Middleware[] = [
     ...user.filter((m) => !isPerCall(m)),
+    requestEventsStage(core),
     headersStage(client),
     timeoutStage,
   ];

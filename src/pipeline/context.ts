@@ -1,4 +1,4 @@
-import type { RetryOptions } from "./retry-options.ts";
+import type { RetryInfo, RetryOptions } from "./retry-options.ts";
 
 /** The API actions this library performs. */
 export type ActionName =
@@ -44,6 +44,11 @@ export interface RequestContext {
   /** Epoch ms by which the whole call must settle, retries included. */
   deadline?: number;
   retry: RetryOptions | false;
+  /**
+   * Told before each retry's wait, after `retry.onRetry`. A per-call stage (events,
+   * logging) sets it before `next()`, chaining any hook already there.
+   */
+  onRetry?: (info: RetryInfo) => void;
   /** Aborts the attempt in flight (timeout, deadline or the caller's signal). */
   attemptSignal?: AbortSignal;
   response?: ResponseInfo;

@@ -1,13 +1,118 @@
+import pRetry from "p-retry";
+import { LosantApiError, LosantError, LosantRetryAfterError } from "../errors.ts";
+import { abortableSleep } from "./abortable-sleep.ts";
 import type { RequestContext } from "./context.ts";
+import { resolveRetryOptions, type RetryInfo } from "./retry-options.ts";
+import { decideRetry, isOutcomeUnknown } from "./retry-policy.ts";
+
+/** Time and chance as the retry stage sees them; injected by unit tests. */
+export interface RetryClock {
+  now(): number;
+  /** Waits `ms`, rejecting with `signal.reason` at once when it aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  random(): number;
+}
+
+const systemClock: RetryClock = { now: Date.now, sleep: abortableSleep, random: Math.random };
 
 /**
- * The retry stage: runs `attempt` until it succeeds or the policy gives up.
- * (Placeholder until the resilience work: one attempt.)
+ * The retry stage: runs `attempt` until it succeeds or the policy gives up. p-retry owns
+ * the loop and the attempt count; the delays are ours, because p-retry's depend only on
+ * the attempt number and cannot wait for a `Retry-After` or a deadline. So p-retry runs
+ * with `minTimeout: 0`, and `shouldRetry` (called only when a retry is left) classifies
+ * the error, computes the delay and sleeps on an abortable timer.
+ *
+ * A caller's abort rejects with `signal.reason` unchanged. The last attempt's own error is
+ * thrown, with `attempts` and `previousErrors` set. A delete whose earlier attempt had an
+ * unknown outcome and that later gets 404 resolves `{ success: true, alreadyDeleted: true }`.
+ *
+ * @example
+ * await runAttempts(ctx, () => attemptChain(ctx, transport));
  */
 export async function runAttempts(
   ctx: RequestContext,
   attempt: () => Promise<void>,
+  clock: RetryClock = systemClock,
 ): Promise<void> {
-  ctx.attempt = 1;
-  await attempt();
+  if (ctx.retry === false) {
+    ctx.attempt = 1;
+    return attempt();
+  }
+  const options = resolveRetryOptions(ctx.retry);
+  const failures: unknown[] = [];
+  let outcomeUnknown = false;
+
+  const input = async (attemptNumber: number): Promise<void> => {
+    ctx.attempt = attemptNumber;
+    try {
+      await attempt();
+    } catch (error) {
+      if (outcomeUnknown && ctx.method === "DELETE" && isNotFound(error)) {
+        // An earlier attempt reached the server and deleted it; only the answer was lost.
+        ctx.result = { success: true, alreadyDeleted: true };
+        return;
+      }
+      failures.push(error);
+      if (isOutcomeUnknown(error)) outcomeUnknown = true;
+      throw error;
+    }
+  };
+
+  const shouldRetry = async ({ error, attemptNumber }: { error: Error; attemptNumber: number }) => {
+    if (ctx.signal?.aborted) return false;
+    const now = clock.now();
+    const decision = decideRetry(error, options, {
+      retry: attemptNumber,
+      now,
+      random: clock.random,
+      deadline: ctx.deadline,
+    });
+    if (decision.kind === "stop") return false;
+    if (decision.kind === "retry-after-too-long") {
+      const source = error as LosantApiError;
+      throw new LosantRetryAfterError(source, new Date(decision.retryAt), options.maxRetryAfter);
+    }
+    const info: RetryInfo = { attempt: attemptNumber + 1, delayMs: decision.delayMs, reason: error };
+    options.onRetry?.(info);
+    ctx.onRetry?.(info);
+    await clock.sleep(decision.delayMs, ctx.signal);
+    return true;
+  };
+
+  try {
+    await pRetry(input, {
+      retries: options.retries,
+      minTimeout: 0,
+      maxTimeout: 0,
+      randomize: false,
+      signal: ctx.signal,
+      shouldRetry,
+    });
+  } catch (error) {
+    if (ctx.signal?.aborted) throw ctx.signal.reason;
+    throw finalError(error, failures, ctx.attempt);
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof LosantApiError && error.statusCode === 404;
+}
+
+/**
+ * The error the call rejects with: the last attempt's own error (p-retry wraps a thrown
+ * non-Error in a TypeError; the original is what the caller should see), or our own
+ * verdict (LosantRetryAfterError), or whatever an `onRetry` hook threw.
+ */
+function finalError(thrown: unknown, failures: readonly unknown[], attempts: number): unknown {
+  const last = failures.at(-1);
+  const error = thrown instanceof LosantRetryAfterError ||
+      (last !== undefined && thrown !== last && last instanceof Error)
+    ? thrown
+    : last ?? thrown;
+  if (error instanceof LosantError) {
+    error.attempts = attempts;
+    const previous = error === last ? failures.slice(0, -1) : failures;
+    if (previous.length > 0) error.previousErrors = previous;
+  }
+  return error;
 }

@@ -57,9 +57,13 @@ export const ClientOptionsSchema = v.pipe(
     userAgent: v.optional(v.union([v.literal(false), v.pipe(v.string(), v.regex(/^[^\r\n]+$/))])),
     timeout: CallOptionsSchema.entries.timeout,
     retry: v.optional(RetrySchema),
-    middleware: v.optional(v.array(fn<Middleware>("must be a middleware function"), "must be an array")),
+    middleware: v.optional(
+      v.array(fn<Middleware>("must be a middleware function"), "must be an array"),
+    ),
     fetch: v.optional(fn<typeof fetch>("must be a fetch function")),
-    logger: v.optional(v.custom<object>((x) => typeof x === "object" && x !== null, "must be a logger object")),
+    logger: v.optional(
+      v.custom<object>((x) => typeof x === "object" && x !== null, "must be a logger object"),
+    ),
     eventCache: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   }),
   // A bearer token over plain http can be read by anyone on the path; loopback is exempt
@@ -67,7 +71,8 @@ export const ClientOptionsSchema = v.pipe(
   v.forward(
     v.check(
       (o) =>
-        o.url === undefined || o.allowInsecureHttp === true || new URL(o.url).protocol === "https:" ||
+        o.url === undefined || o.allowInsecureHttp === true ||
+        new URL(o.url).protocol === "https:" ||
         isLoopback(new URL(o.url).hostname),
       "must be https: (plain http: is only allowed to a loopback host, or with allowInsecureHttp: true)",
     ),

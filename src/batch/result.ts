@@ -1,0 +1,122 @@
+import type { ApiToken } from "../schemas/api-token.ts";
+
+/** How one item ended. Exactly one result is produced per item read from the input. */
+export type BatchResultStatus = "succeeded" | "failed" | "cancelled" | "skipped";
+
+/**
+ * What happened to the token, where that is known:
+ *
+ * - `deleted`, `patched`: the server confirmed the change.
+ * - `alreadyDeleted`: a delete found the token gone after an earlier attempt (this run's or
+ *   an earlier run's) whose outcome was unknown, so it was this job's own work.
+ * - `unknown`: the request may or may not have taken effect (the connection dropped, it
+ *   timed out, or it was aborted in flight). A resumed run retries these.
+ * - `notFound`: a dry run's GET found no such token.
+ * - `succeededEarlier`: skipped because a resumed run's history says it already succeeded.
+ */
+export type BatchOutcome =
+  | "deleted"
+  | "alreadyDeleted"
+  | "patched"
+  | "unknown"
+  | "notFound"
+  | "succeededEarlier";
+
+/**
+ * One item's result, ready to write as a line of NDJSON (`toNdjson`). It never holds the
+ * access token or a token's secret: errors are reduced to statusCode, type and message.
+ */
+export interface BatchResult {
+  /** `<instanceId>/<apiTokenId>`, the identity resume matches on. */
+  key: string;
+  /** The item's 0-based position in the input, to find a bad row. */
+  index: number;
+  status: BatchResultStatus;
+  /** The HTTP status of the last answer, when there was one. */
+  statusCode?: number;
+  /** Losant's error type (`NotFound`, `Unauthorized`, ...) or the batch's own reason. */
+  type?: string;
+  message?: string;
+  outcome?: BatchOutcome;
+  /** For RetryAfterTooLong: the moment (ISO 8601) the server said to come back. */
+  retryAt?: string;
+  /** Set on every dry-run result. */
+  dryRun?: true;
+  /** Dry run: whether the real run would change the token. */
+  wouldChange?: boolean;
+  /** The token as the server returned it (only with `includeTokens`; never its secret). */
+  token?: ApiToken;
+}
+
+/**
+ * One result as a line of NDJSON, newline included.
+ *
+ * @example
+ * const out = fs.createWriteStream("run.ndjson", { flags: "a" });
+ * job.results$.subscribe((r) => out.write(toNdjson(r)));
+ */
+export function toNdjson(result: BatchResult): string {
+  return `${JSON.stringify(result)}\n`;
+}
+
+/** What `readResults` accepts: the text, its lines, or chunks as a file stream yields them. */
+export type ResultsSource =
+  | string
+  | Iterable<string>
+  | AsyncIterable<string | Uint8Array>;
+
+/**
+ * Parses NDJSON written by an earlier run back into results, for `resume`. It accepts a
+ * whole text, an iterable of lines, or any async iterable of text or byte chunks (a Node
+ * read stream, `Deno.open(...).readable`, `Bun.file(...).stream()`). A line that does not
+ * parse as a result (the half-written last line of a killed run) is skipped.
+ *
+ * @example
+ * const resume = readResults(fs.createReadStream("run.ndjson"));
+ * const report = await deleteTokens(client, items, { resume });
+ */
+export async function* readResults(source: ResultsSource): AsyncGenerator<BatchResult> {
+  if (typeof source === "string") {
+    for (const line of source.split("\n")) {
+      const result = parseLine(line);
+      if (result !== undefined) yield result;
+    }
+    return;
+  }
+  const decoder = new TextDecoder();
+  let rest = "";
+  for await (const chunk of source as AsyncIterable<string | Uint8Array>) {
+    rest += typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
+    // An iterable of lines has no newlines in its chunks: each chunk is a line.
+    if (typeof chunk === "string" && !chunk.includes("\n")) {
+      const result = parseLine(rest);
+      rest = "";
+      if (result !== undefined) yield result;
+      continue;
+    }
+    const lines = rest.split("\n");
+    rest = lines.pop() ?? "";
+    for (const line of lines) {
+      const result = parseLine(line);
+      if (result !== undefined) yield result;
+    }
+  }
+  rest += decoder.decode();
+  const last = parseLine(rest);
+  if (last !== undefined) yield last;
+}
+
+function parseLine(line: string): BatchResult | undefined {
+  const text = line.trim();
+  if (text === "") return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  const r = value as Partial<BatchResult>;
+  if (typeof r.key !== "string" || typeof r.status !== "string") return undefined;
+  return r as BatchResult;
+}

@@ -1,0 +1,31 @@
+import type { ActionName } from "../pipeline/context.ts";
+
+/** The life of one attempt: `retry` (before attempts after the first), `request`, then `response` or `error`. */
+export type RequestEventType = "request" | "response" | "retry" | "error";
+
+/**
+ * One step of one attempt. It carries no headers, body or access token: only what is safe
+ * to put in a log or a metric.
+ */
+export interface RequestEvent {
+  readonly type: RequestEventType;
+  readonly action: ActionName;
+  readonly method: string;
+  /** Below the client's base URL, e.g. `/instances/{id}/tokens/{id}`. */
+  readonly path: string;
+  readonly instanceId: string;
+  readonly apiTokenId?: string;
+  /** 1 for the first attempt. On `retry`: the attempt about to be made. */
+  readonly attempt: number;
+  readonly callId: string;
+  /** The `x-request-id` the attempt sends: `<callId>-<attempt>`. */
+  readonly requestId: string;
+  /** HTTP status: of the response, of an API error, or (on `retry`) of the failed attempt. */
+  readonly status?: number;
+  /** On `response` and `error`: from the start of the attempt. */
+  readonly durationMs?: number;
+  /** On `error`, and on `retry` the failure that caused it. */
+  readonly error?: unknown;
+  /** ISO 8601. */
+  readonly at: string;
+}

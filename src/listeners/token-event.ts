@@ -1,0 +1,29 @@
+import type { ApiToken } from "../schemas/api-token.ts";
+
+/** What happened to a token, as seen through one successful call. */
+export type TokenEventType = "fetched" | "updated" | "deleted";
+
+/**
+ * One token seen by a call: `getToken` and every listed token → `fetched`, `patchToken` →
+ * `updated`, `deleteToken` → `deleted`. Events are frozen: every listener sees the same value.
+ */
+export interface TokenEvent {
+  readonly type: TokenEventType;
+  readonly instanceId: string;
+  readonly apiTokenId: string;
+  /** The token as the server returned it (absent on `deleted`). */
+  readonly token?: ApiToken;
+  /** The token as this client last saw it, from its event cache; never fetched for the event. */
+  readonly previous?: ApiToken;
+  /**
+   * Fields that differ from `previous` (ignoring `lastUpdated` and `_links`-style hypermedia);
+   * without `previous`, on `updated`, the fields the patch sent.
+   */
+  readonly changes?: readonly string[];
+  /** On `deleted`: a retry found the token already gone (the first attempt did the work). */
+  readonly alreadyDeleted?: true;
+  /** The call that saw it; its attempts sent `x-request-id: <callId>-<attempt>`. */
+  readonly callId: string;
+  /** ISO 8601. */
+  readonly at: string;
+}

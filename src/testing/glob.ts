@@ -1,0 +1,18 @@
+/**
+ * Compiles a Losant list filter (a glob where `*` matches any run of characters)
+ * into an anchored, case-insensitive regular expression.
+ *
+ * Every other character is literal, because Losant treats `.`/`?`/`[` as plain text.
+ *
+ * @example
+ * ```ts
+ * globToRegExp('ci-*').test('CI-build-3'); // true
+ * ```
+ */
+export function globToRegExp(glob: string): RegExp {
+  const source = glob
+    .split("*")
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&"))
+    .join(".*");
+  return new RegExp(`^${source}$`, "i");
+}

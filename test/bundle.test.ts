@@ -1,0 +1,74 @@
+/**
+ * Tree-shaking is designed in: an app that imports `getToken` alone must not pull in rxjs,
+ * pino, hono, undici or the events/batch/testing code, and stays small. esbuild bundles the
+ * source (`mod.ts`) the way a browser/edge app would (platform neutral, ESM), so a stray
+ * `node:` import in the core fails here too.
+ *
+ * esbuild's JS API drives its native binary through a child process; that works on Node, Deno
+ * and Bun alike, so this suite runs on all three.
+ */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { build, stop } from "esbuild";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/** Budget for `getToken` alone, minified and gzipped (valibot + ky + the core pipeline). */
+const MAX_GZIP_BYTES = 10 * 1024;
+
+const FORBIDDEN_INPUTS = [
+  "node_modules/rxjs",
+  "node_modules/pino",
+  "node_modules/hono",
+  "node_modules/@hono",
+  "node_modules/undici",
+  "src/events",
+  "src/batch",
+  "src/testing",
+];
+
+test.after(() => {
+  // The esbuild service would otherwise keep Deno's event loop alive.
+  stop();
+});
+
+test("a getToken-only bundle leaves out rxjs, pino, hono, undici, events, batch and testing", async () => {
+  const result = await build({
+    stdin: {
+      contents: `import { getToken } from "./mod.ts";\nconsole.log(getToken);\n`,
+      resolveDir: ROOT,
+      sourcefile: "app.js",
+      loader: "js",
+    },
+    absWorkingDir: ROOT,
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "neutral",
+    mainFields: ["module", "main"],
+    conditions: ["import", "default"],
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+  });
+
+  const inputs = Object.keys(result.metafile.inputs).map((p) => p.replaceAll("\\", "/"));
+  assert.ok(inputs.includes("mod.ts"), `mod.ts is not among the inputs: ${inputs.join(", ")}`);
+  const leaked = inputs.filter((input) => FORBIDDEN_INPUTS.some((bad) => input.includes(bad)));
+  assert.equal(leaked, [], "modules that a getToken-only app must not contain");
+
+  const code = result.outputFiles[0]!.contents;
+  const gzipBytes = gzipSync(code).length;
+  console.log(
+    `  getToken bundle: ${code.length} B minified, ${gzipBytes} B gzipped ` +
+      `(limit ${MAX_GZIP_BYTES} B), ${inputs.length} inputs`,
+  );
+  assert.ok(
+    gzipBytes <= MAX_GZIP_BYTES,
+    `getToken bundle is ${gzipBytes} B gzipped, over MAX_GZIP_BYTES = ${MAX_GZIP_BYTES}`,
+  );
+});
+
+test.run();

@@ -1,0 +1,150 @@
+/**
+ * The published shape: package.json and deno.json agree, dist/ (built by `npm test` before the
+ * suites run) exposes by package name exactly what the sources export, and the tarball holds
+ * only dist/ plus the usual top-level files.
+ *
+ * The manifest checks run on every runtime. Importing dist/ needs Node's self-reference of a
+ * package by its own name, so that part always runs in a `node` child process; the source side
+ * is imported by the runtime under test. `npm pack` runs on Node only: it checks files, not a
+ * runtime, and once is enough.
+ */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const RUNTIME = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
+
+interface ExportTarget {
+  types: string;
+  default: string;
+}
+interface PackageJson {
+  name: string;
+  version: string;
+  license: string;
+  main: string;
+  types: string;
+  exports: Record<string, ExportTarget>;
+  bin: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+}
+interface DenoJson {
+  name: string;
+  version: string;
+  license: string;
+  exports: Record<string, string>;
+  imports: Record<string, string>;
+}
+
+const readJson = <T>(file: string): T => JSON.parse(readFileSync(join(ROOT, file), "utf8")) as T;
+const pkg = readJson<PackageJson>("package.json");
+const denoJson = readJson<DenoJson>("deno.json");
+
+/** `./src/events/mod.ts` -> `./dist/src/events/mod` (tsc keeps the tree under rootDir `.`). */
+const distStem = (source: string) => `./dist/${source.replace(/^\.\//, "").replace(/\.ts$/, "")}`;
+
+test("deno.json and package.json declare the same entry points, version and license", () => {
+  assert.equal(Object.keys(denoJson.exports).sort(), Object.keys(pkg.exports).sort());
+  assert.ok(Object.keys(pkg.exports).includes("."));
+  for (const [subpath, source] of Object.entries(denoJson.exports)) {
+    assert.equal(
+      pkg.exports[subpath],
+      { types: `${distStem(source)}.d.ts`, default: `${distStem(source)}.js` },
+      `package.json exports[${subpath}] should point at the build of ${source}`,
+    );
+    assert.ok(existsSync(join(ROOT, source)), `${source} should exist`);
+  }
+  assert.is(pkg.main, pkg.exports["."]!.default);
+  assert.is(pkg.types, pkg.exports["."]!.types);
+  assert.is(denoJson.version, pkg.version);
+  assert.is(denoJson.license, pkg.license);
+});
+
+test("deno.json imports use the same version ranges as package.json", () => {
+  const ranges = { ...pkg.dependencies, ...pkg.devDependencies };
+  const entries = Object.entries(denoJson.imports);
+  assert.ok(entries.length > 0);
+  for (const [specifier, target] of entries) {
+    const match = /^npm:\/?((?:@[^/@]+\/)?[^/@]+)@([^/]+)\/?$/.exec(target);
+    assert.ok(match, `deno.json imports[${specifier}] = ${target} is not an npm: specifier`);
+    const [, name, range] = match!;
+    assert.is(specifier.replace(/\/$/, ""), name, `imports key ${specifier} names ${name}`);
+    assert.is(range, ranges[name!], `range of ${name} in deno.json vs package.json`);
+  }
+});
+
+test("dist/ exports by package name what the sources export", async () => {
+  const subpaths = Object.keys(pkg.exports).sort();
+  for (const subpath of subpaths) {
+    const target = pkg.exports[subpath]!;
+    for (const file of [target.default, target.types]) {
+      assert.ok(existsSync(join(ROOT, file)), `${file} missing: was dist/ built?`);
+    }
+  }
+  const script = `
+    const out = {};
+    for (const subpath of ${JSON.stringify(subpaths)}) {
+      const specifier = subpath === "." ? ${JSON.stringify(pkg.name)}
+        : ${JSON.stringify(pkg.name)} + subpath.slice(1);
+      out[subpath] = Object.keys(await import(specifier)).sort();
+    }
+    console.log(JSON.stringify(out));
+  `;
+  const child = spawnSync("node", ["--input-type=module", "-e", script], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  assert.is(child.status, 0, `node importing dist/ failed:\n${child.stderr}`);
+  const fromDist = JSON.parse(child.stdout) as Record<string, string[]>;
+
+  for (const subpath of subpaths) {
+    const source = pathToFileURL(join(ROOT, denoJson.exports[subpath]!)).href;
+    const fromSource = Object.keys(await import(source)).sort();
+    assert.equal(fromDist[subpath], fromSource, `exports of ${subpath}: dist vs source`);
+  }
+  assert.ok(fromDist["."]!.length > 0, "the core entry point exports nothing");
+  assert.ok(fromDist["./testing"]!.length > 0, "the testing entry point exports nothing");
+});
+
+if (existsSync(join(ROOT, "src/cli/main.ts"))) {
+  test("the bin is built with a node shebang", () => {
+    const bin = pkg.bin["losant-tokens"]!;
+    assert.is(bin, `${distStem("./src/cli/main.ts")}.js`);
+    const text = readFileSync(join(ROOT, bin), "utf8");
+    assert.ok(text.startsWith("#!/usr/bin/env node"), `${bin} lacks "#!/usr/bin/env node"`);
+  });
+}
+
+if (RUNTIME === "node") {
+  test("npm pack ships dist/ and the top-level docs only", () => {
+    // --ignore-scripts: dist/ is already built; prepack would rebuild it under our feet.
+    const child = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { ...process.env, npm_config_loglevel: "error" },
+    });
+    assert.is(child.status, 0, `npm pack failed:\n${child.stderr}`);
+    const [report] = JSON.parse(child.stdout) as Array<{ files: Array<{ path: string }> }>;
+    const paths = report!.files.map((f) => f.path).sort();
+    const allowed = new Set(["package.json", "README.md", "LICENSE"]);
+    const stray = paths.filter((p) => !allowed.has(p) && !p.startsWith("dist/"));
+    assert.equal(stray, [], "files outside dist/ in the tarball");
+    const sources = paths.filter((p) => p.endsWith(".ts") && !p.endsWith(".d.ts"));
+    assert.equal(sources, [], "TypeScript sources in the tarball");
+    const tests = paths.filter((p) => /(^|\/)test\/|\.test\./.test(p));
+    assert.equal(tests, [], "tests in the tarball");
+    for (const required of ["package.json", "LICENSE", "dist/mod.js", "dist/mod.d.ts"]) {
+      assert.ok(paths.includes(required), `${required} missing from the tarball`);
+    }
+  });
+}
+
+test.run();
