@@ -26,12 +26,9 @@ export {
   LosantValidationError,
   type ValidationIssue,
 } from "./src/errors.ts";
-export {
-  type Listener,
-  type ListenerOptions,
-  onRequestEvent,
-  onTokenEvent,
-} from "./src/listeners/registry.ts";
+export type { Listener, ListenerOptions } from "./src/listeners/registry.ts";
+export { onTokenEvent } from "./src/listeners/on-token-event.ts";
+export { onRequestEvent } from "./src/listeners/on-request-event.ts";
 export type { TokenEvent, TokenEventType } from "./src/listeners/token-event.ts";
 export type { RequestEvent, RequestEventType } from "./src/listeners/request-event.ts";
 export { REDACTED } from "./src/listeners/redact.ts";

@@ -67,7 +67,7 @@ export function createClient(options: ClientOptions): Client {
   });
   const url = (checked.url ?? "https://api.losant.com").replace(/\/+$/, "");
   return makeClient(options, url, {
-    transport: createTransport(url, checked.accessToken, http),
+    transport: createTransport(url, checked.accessToken, http, options.fetch),
     logger: checked.logger,
     shared: {},
     options,

@@ -87,18 +87,18 @@ export async function* readResults(source: ResultsSource): AsyncGenerator<BatchR
   let rest = "";
   for await (const chunk of source as AsyncIterable<string | Uint8Array>) {
     rest += typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
-    // An iterable of lines has no newlines in its chunks: each chunk is a line.
-    if (typeof chunk === "string" && !chunk.includes("\n")) {
-      const result = parseLine(rest);
-      rest = "";
-      if (result !== undefined) yield result;
-      continue;
-    }
     const lines = rest.split("\n");
     rest = lines.pop() ?? "";
     for (const line of lines) {
       const result = parseLine(line);
       if (result !== undefined) yield result;
+    }
+    // Sources of lines (readline, an array) carry no newlines: a remainder that is a whole
+    // JSON object is a line. A partial line never parses, so chunks still join correctly.
+    const whole = rest === "" ? undefined : parseLine(rest);
+    if (whole !== undefined) {
+      rest = "";
+      yield whole;
     }
   }
   rest += decoder.decode();

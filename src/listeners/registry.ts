@@ -1,8 +1,7 @@
-import { type Client, type ClientCore, coreOf } from "../client.ts";
-import type { RequestEvent } from "./request-event.ts";
+import type { ClientCore } from "../client.ts";
+import type { EventTap } from "../pipeline/events.ts";
+import type { Middleware } from "../pipeline/context.ts";
 import { redactEvent } from "./redact.ts";
-import { createTokenCache, type TokenCache } from "./token-cache.ts";
-import type { TokenEvent } from "./token-event.ts";
 
 /** A function told about each event; what it returns is ignored (a rejection is caught). */
 export type Listener<E> = (event: E) => unknown;
@@ -29,47 +28,51 @@ interface Entry<E> {
 }
 
 /** The listeners of one kind of event, shared by a client and every client derived from it. */
-export interface Registry<E> {
+export interface Registry<E> extends EventTap {
   readonly entries: Set<Entry<E>>;
-  /** Listener failures that had no `onError` to go to. */
+  /** Listener failures that had no `onError` or logger to go to. */
   dropped: number;
   readonly logger?: { warn?: unknown };
 }
 
-const TOKEN_EVENTS = "losant-tokens.tokenEvents";
-const REQUEST_EVENTS = "losant-tokens.requestEvents";
-const TOKEN_CACHE = "losant-tokens.tokenCache";
-
-function registryOf<E>(core: ClientCore, key: string): Registry<E> {
+/**
+ * The registry under `key` in the client's shared state, made on first use with the stage
+ * that feeds it.
+ *
+ * @example
+ * const registry = registryOf(core, REQUEST_EVENTS, requestEventsTap);
+ */
+export function registryOf<E>(
+  core: ClientCore,
+  key: string,
+  makeStage: (registry: Registry<E>) => Middleware,
+): Registry<E> {
   let registry = core.shared[key] as Registry<E> | undefined;
   if (registry === undefined) {
-    registry = { entries: new Set(), dropped: 0, logger: core.logger as { warn?: unknown } };
+    const made = {
+      entries: new Set<Entry<E>>(),
+      dropped: 0,
+      logger: core.logger as { warn?: unknown },
+      stage: undefined as unknown as Middleware,
+    };
+    made.stage = makeStage(made);
+    registry = made;
     core.shared[key] = registry;
   }
   return registry;
 }
 
-/** The token-event listeners of a client's family (made on first use). */
-export function tokenRegistryOf(core: ClientCore): Registry<TokenEvent> {
-  return registryOf<TokenEvent>(core, TOKEN_EVENTS);
-}
-
-/** The request-event listeners of a client's family (made on first use). */
-export function requestRegistryOf(core: ClientCore): Registry<RequestEvent> {
-  return registryOf<RequestEvent>(core, REQUEST_EVENTS);
-}
-
-/** The tokens the client's family has seen, sized by the `eventCache` option (default 1,000). */
-export function tokenCacheOf(core: ClientCore): TokenCache {
-  let cache = core.shared[TOKEN_CACHE] as TokenCache | undefined;
-  if (cache === undefined) {
-    cache = createTokenCache(core.options.eventCache ?? 1000);
-    core.shared[TOKEN_CACHE] = cache;
-  }
-  return cache;
-}
-
-function add<E>(registry: Registry<E>, listener: Listener<E>, options: ListenerOptions<E>): () => void {
+/**
+ * Adds a listener; returns the function that removes it (calling it twice is harmless).
+ *
+ * @example
+ * const stop = addListener(registry, (e) => console.log(e.type), {});
+ */
+export function addListener<E>(
+  registry: Registry<E>,
+  listener: Listener<E>,
+  options: ListenerOptions<E>,
+): () => void {
   if (typeof listener !== "function") throw new TypeError("listener must be a function");
   const entry: Entry<E> = { listener, secrets: options.secrets === true, onError: options.onError };
   registry.entries.add(entry);
@@ -82,7 +85,9 @@ function fail<E>(registry: Registry<E>, entry: Entry<E>, error: unknown, event: 
   try {
     if (entry.onError !== undefined) return entry.onError(error, event);
     const warn = registry.logger?.warn;
-    if (typeof warn === "function") return warn.call(registry.logger, { err: error }, "event listener failed");
+    if (typeof warn === "function") {
+      return warn.call(registry.logger, { err: error }, "event listener failed");
+    }
   } catch {
     // A failing error handler is a listener failure too: still nobody else's problem.
   }
@@ -100,46 +105,11 @@ export function emit<E extends object>(registry: Registry<E>, event: NoInfer<E>)
     const delivered = entry.secrets ? event : (redacted ??= redactEvent(event as never) as E);
     try {
       const result = entry.listener(delivered);
-      if (result instanceof Promise) result.catch((error) => fail(registry, entry, error, delivered));
+      if (result instanceof Promise) {
+        result.catch((error) => fail(registry, entry, error, delivered));
+      }
     } catch (error) {
       fail(registry, entry, error, delivered);
     }
   }
-}
-
-/**
- * Calls `listener` with a {@link TokenEvent} after every successful call of this client and
- * of every client derived from it with `use()`. Returns the function that stops it.
- *
- * @example
- * const stop = onTokenEvent(client, (e) => {
- *   if (e.type === "updated") audit(e.apiTokenId, e.changes);
- * });
- * await patchToken(client, { instanceId, apiTokenId, apiToken: { status: "inactive" } });
- * stop();
- */
-export function onTokenEvent(
-  client: Client,
-  listener: Listener<TokenEvent>,
-  options: ListenerOptions<TokenEvent> = {},
-): () => void {
-  return add(tokenRegistryOf(coreOf(client)), listener, options);
-}
-
-/**
- * Calls `listener` with a {@link RequestEvent} at each step of each attempt (request,
- * response, retry, error) of this client and every client derived from it. Returns the
- * function that stops it.
- *
- * @example
- * const stop = onRequestEvent(client, (e) => {
- *   if (e.type === "response") metrics.timing(e.action, e.durationMs!, { status: e.status });
- * });
- */
-export function onRequestEvent(
-  client: Client,
-  listener: Listener<RequestEvent>,
-  options: ListenerOptions<RequestEvent> = {},
-): () => void {
-  return add(requestRegistryOf(coreOf(client)), listener, options);
 }

@@ -1,6 +1,9 @@
 import type { ActionName } from "../pipeline/context.ts";
 
-/** The life of one attempt: `retry` (before attempts after the first), `request`, then `response` or `error`. */
+/**
+ * The life of one attempt: `request`, then `response` or `error`; after a failed attempt
+ * that will be retried, `retry` (before the wait).
+ */
 export type RequestEventType = "request" | "response" | "retry" | "error";
 
 /**
@@ -26,6 +29,8 @@ export interface RequestEvent {
   readonly durationMs?: number;
   /** On `error`, and on `retry` the failure that caused it. */
   readonly error?: unknown;
+  /** On `retry`: how long the retry stage waits before the attempt. */
+  readonly delayMs?: number;
   /** ISO 8601. */
   readonly at: string;
 }

@@ -2,8 +2,10 @@ import type * as v from "valibot";
 import type { Client, ClientCore } from "../client.ts";
 import { compose } from "./compose.ts";
 import type { Middleware, RequestContext } from "./context.ts";
-import { requestEventsStage, tokenEventsStage } from "./events.ts";
+import { eventTapStage, REQUEST_EVENTS, TOKEN_EVENTS } from "./events.ts";
 import { headersStage } from "./headers.ts";
+import { attemptLoggingStage, callLoggingStage } from "./logging.ts";
+import { activeLogger } from "../logging/logger.ts";
 import { isPerCall } from "./placement.ts";
 import { responseStage } from "./response.ts";
 import { runAttempts } from "./retry.ts";
@@ -15,7 +17,7 @@ export type Runner = (ctx: RequestContext) => Promise<void>;
 /**
  * The pipeline, in the one order that matters, outermost first:
  *
- *   per call:    token events → response check → user per-call middleware → retry
+ *   per call:    logging → token events → response check → user per-call middleware → retry
  *   per attempt: user middleware → request events → logging → headers → timeout → transport
  *
  * Token events sit outside the response check so they see its validated `ctx.result`.
@@ -30,14 +32,18 @@ export function buildRunner(
   resultSchema: v.GenericSchema,
 ): Runner {
   const user = client.middleware;
+  // Decided once per pipeline: without a logger the logging stages are not in it at all.
+  const logger = activeLogger(core.logger);
   const perCall: Middleware[] = [
-    tokenEventsStage(core),
+    ...(logger ? [callLoggingStage(logger)] : []),
+    eventTapStage(core, TOKEN_EVENTS),
     responseStage(resultSchema),
     ...user.filter(isPerCall),
   ];
   const perAttempt: Middleware[] = [
     ...user.filter((m) => !isPerCall(m)),
-    requestEventsStage(core),
+    eventTapStage(core, REQUEST_EVENTS),
+    ...(logger ? [attemptLoggingStage(logger)] : []),
     headersStage(client),
     timeoutStage,
   ];

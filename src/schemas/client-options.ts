@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import type { Middleware } from "../pipeline/context.ts";
 import type { RetryInfo } from "../pipeline/retry-options.ts";
+import { isLogger, type Logger } from "../logging/logger.ts";
 
 const isLoopback = (hostname: string): boolean =>
   hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
@@ -62,7 +63,10 @@ export const ClientOptionsSchema = v.pipe(
     ),
     fetch: v.optional(fn<typeof fetch>("must be a fetch function")),
     logger: v.optional(
-      v.custom<object>((x) => typeof x === "object" && x !== null, "must be a logger object"),
+      v.custom<Logger>(
+        isLogger,
+        "must be a logger: an object with debug, info, warn and error functions (pino fits)",
+      ),
     ),
     eventCache: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   }),

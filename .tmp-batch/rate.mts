@@ -1,0 +1,14 @@
+import { createClient } from "/work/main/mod.ts";
+import { deleteTokens } from "/work/main/src/batch/mod.ts";
+import { startFakeLosant } from "/work/main/src/testing/mod.ts";
+const server = await startFakeLosant({ seed: { instances: 2, tokensPerInstance: 300 } });
+const { token } = server.issueAccessToken(["all.Instance"]);
+const client = createClient({ accessToken: token, url: server.url });
+const items = server.instanceIds.flatMap((instanceId) => server.store.listTokens(instanceId).map((t) => ({ instanceId, apiTokenId: t.id })));
+const t = performance.now();
+const r = await deleteTokens(client, items, { concurrency: 32, perInstanceConcurrency: 16, ratePerInstance: 100 });
+console.log((performance.now() - t).toFixed(0), r.succeeded);
+const a = server.requests.filter((x) => x.instanceId === server.instanceIds[0]).map((x) => x.startedAt);
+const gaps = a.slice(1).map((v, i) => v - a[i]).sort((x, y) => x - y);
+console.log("gaps p10", gaps[30].toFixed(2), "p50", gaps[150].toFixed(2), "p90", gaps[270].toFixed(2), "max", gaps.at(-1).toFixed(2), "mean", ((a.at(-1) - a[0]) / (a.length - 1)).toFixed(2));
+await server.close();

@@ -1,0 +1,14 @@
+import { createClient } from "/work/main/mod.ts";
+import { deleteTokens, selectTokens } from "/work/main/src/batch/mod.ts";
+import { startFakeLosant } from "/work/main/src/testing/mod.ts";
+const server = await startFakeLosant({ seed: { instances: 3, tokensPerInstance: 100 } });
+const { token } = server.issueAccessToken(["all.Instance"]);
+const client = createClient({ accessToken: token, url: server.url, retry: { minTimeout: 5, maxTimeout: 20 } });
+server.faults.add({ action: "delete", status: 503, times: 10 });
+server.faults.add({ action: "delete", reset: "after", times: 5 });
+const job = deleteTokens(client, selectTokens(client, { instanceIds: server.instanceIds }), { concurrency: 8, onProgress: (p) => console.log(p.final, p.done) });
+let n = 0;
+job.results$.subscribe(() => n++);
+const report = await job;
+console.log({ ...report, failures: report.failures.slice(0, 3), n, left: server.instanceIds.map((i) => server.store.listTokens(i).length) });
+await server.close();

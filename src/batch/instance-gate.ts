@@ -1,0 +1,224 @@
+/**
+ * The gate every attempt of a batch passes before it is sent: a global concurrency limit,
+ * and per instance a concurrency limit, a paused-until moment and an even rate pacing.
+ * A slot is held only while an attempt is on the wire, so a call sleeping in retry backoff
+ * leaves its slot to another. Waiters are served FIFO within an instance and round-robin
+ * across instances, so one busy instance cannot starve the others of global slots.
+ */
+
+/** Limits the gate enforces. */
+export interface GateOptions {
+  /** Attempts on the wire at once, across all instances. */
+  concurrency: number;
+  /** Attempts on the wire at once to one instance. */
+  perInstanceConcurrency: number;
+  /** Attempt starts per second to one instance; undefined: unpaced. */
+  ratePerInstance?: number;
+}
+
+/** Gives the slot back; calling it twice is harmless. */
+export type Release = () => void;
+
+/** What the gate tells about its traffic. */
+export interface GateStats {
+  /** Attempts granted a slot so far. */
+  granted: number;
+  /** Attempts on the wire now. */
+  active: number;
+}
+
+/** A gate made by {@link createGate}. */
+export interface InstanceGate {
+  /**
+   * Waits for a slot for `instanceId`. Rejects with `signal.reason` when the signal aborts
+   * while waiting, or with the error given to `reject`/`rejectInstance`.
+   */
+  acquire(instanceId: string, signal?: AbortSignal, tag?: unknown): Promise<Release>;
+  /** No attempt to the instance starts before `until` (epoch ms); the later moment wins. */
+  pause(instanceId: string, until: number): void;
+  /** The epoch ms the instance is paused until (0 or past when it is not). */
+  pausedUntil(instanceId: string): number;
+  /** Rejects the waiters whose tag matches, wherever they wait. */
+  reject(match: (tag: unknown) => boolean, error: unknown): void;
+  /** Rejects the instance's waiters. */
+  rejectInstance(instanceId: string, error: unknown): void;
+  readonly stats: GateStats;
+  /** Clears the gate's timer; waiters stay (reject them first). */
+  close(): void;
+}
+
+/**
+ * Rate pacing spaces attempt starts evenly, `(1000 + RATE_MARGIN_MS) / rate` ms apart, on
+ * a schedule (GCRA): a start may come up to one interval early, so a timer that fires a
+ * little late is made up on the next start instead of lowering the rate for good, and at
+ * most two starts are ever back to back. Even spacing, not bursts, because a burst reaches
+ * the server with the most jitter. The margin keeps a server's fixed one-second window from
+ * seeing one request too many now and then: a single 429 costs a whole Retry-After pause.
+ */
+export const RATE_MARGIN_MS = 30;
+
+interface Waiter {
+  resolve: (release: Release) => void;
+  reject: (error: unknown) => void;
+  tag: unknown;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+interface InstanceState {
+  id: string;
+  active: number;
+  pausedUntil: number;
+  /** The rate schedule's next theoretical start (GCRA's TAT), epoch ms. */
+  scheduled: number;
+  waiters: Waiter[];
+}
+
+/**
+ * Makes a gate.
+ *
+ * @example
+ * const gate = createGate({ concurrency: 16, perInstanceConcurrency: 4, ratePerInstance: 50 });
+ * const release = await gate.acquire(instanceId);
+ * try { await send(); } finally { release(); }
+ */
+export function createGate(options: GateOptions): InstanceGate {
+  const instances = new Map<string, InstanceState>();
+  // Instances with waiters, in service order: the one just served moves to the back.
+  const waiting = new Map<string, InstanceState>();
+  const interval = options.ratePerInstance === undefined
+    ? 0
+    : (1000 + RATE_MARGIN_MS) / options.ratePerInstance;
+  /** When the rate lets the instance start an attempt (now or later). */
+  const rateAllowsAt = (state: InstanceState): number => state.scheduled - interval;
+  const recordStart = (state: InstanceState, now: number): void => {
+    if (interval > 0) state.scheduled = Math.max(state.scheduled, now) + interval;
+  };
+  const stats: GateStats = { granted: 0, active: 0 };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timerAt = Infinity;
+
+  const stateOf = (id: string): InstanceState => {
+    let state = instances.get(id);
+    if (state === undefined) {
+      state = { id, active: 0, pausedUntil: 0, scheduled: 0, waiters: [] };
+      instances.set(id, state);
+    }
+    return state;
+  };
+
+  const wakeAt = (at: number): void => {
+    if (at >= timerAt) return;
+    clearTimeout(timer);
+    timerAt = at;
+    timer = setTimeout(() => {
+      timer = undefined;
+      timerAt = Infinity;
+      pump();
+    }, Math.max(0, at - Date.now()));
+  };
+
+  const grant = (state: InstanceState, waiter: Waiter, now: number): void => {
+    state.active++;
+    stats.active++;
+    stats.granted++;
+    recordStart(state, now);
+    if (waiter.onAbort) waiter.signal?.removeEventListener("abort", waiter.onAbort);
+    let released = false;
+    waiter.resolve(() => {
+      if (released) return;
+      released = true;
+      state.active--;
+      stats.active--;
+      pump();
+    });
+  };
+
+  function pump(): void {
+    let earliest = Infinity;
+    let served = true;
+    // Rounds of one grant per ready instance, until the global limit or nobody is ready.
+    while (served && stats.active < options.concurrency && waiting.size > 0) {
+      served = false;
+      const now = Date.now();
+      for (const state of [...waiting.values()]) {
+        if (stats.active >= options.concurrency) break;
+        if (state.pausedUntil > now) {
+          earliest = Math.min(earliest, state.pausedUntil);
+          continue;
+        }
+        if (state.active >= options.perInstanceConcurrency) continue;
+        const allowedAt = rateAllowsAt(state);
+        if (allowedAt > now) {
+          earliest = Math.min(earliest, allowedAt);
+          continue;
+        }
+        const waiter = state.waiters.shift()!;
+        waiting.delete(state.id);
+        if (state.waiters.length > 0) waiting.set(state.id, state);
+        grant(state, waiter, now);
+        served = true;
+      }
+    }
+    if (earliest !== Infinity) wakeAt(earliest);
+  }
+
+  const remove = (state: InstanceState, waiter: Waiter): void => {
+    const i = state.waiters.indexOf(waiter);
+    if (i >= 0) state.waiters.splice(i, 1);
+    if (state.waiters.length === 0) waiting.delete(state.id);
+    if (waiter.onAbort) waiter.signal?.removeEventListener("abort", waiter.onAbort);
+  };
+
+  return {
+    acquire(instanceId, signal, tag) {
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      const state = stateOf(instanceId);
+      return new Promise<Release>((resolve, reject) => {
+        const waiter: Waiter = { resolve, reject, tag, signal };
+        if (signal !== undefined) {
+          waiter.onAbort = () => {
+            remove(state, waiter);
+            reject(signal.reason);
+          };
+          signal.addEventListener("abort", waiter.onAbort, { once: true });
+        }
+        state.waiters.push(waiter);
+        if (!waiting.has(instanceId)) waiting.set(instanceId, state);
+        pump();
+      });
+    },
+    pause(instanceId, until) {
+      const state = stateOf(instanceId);
+      if (until <= state.pausedUntil) return;
+      state.pausedUntil = until;
+      pump();
+    },
+    pausedUntil(instanceId) {
+      return instances.get(instanceId)?.pausedUntil ?? 0;
+    },
+    reject(match, error) {
+      for (const state of [...waiting.values()]) {
+        for (const waiter of state.waiters.filter((w) => match(w.tag))) {
+          remove(state, waiter);
+          waiter.reject(error);
+        }
+      }
+      pump();
+    },
+    rejectInstance(instanceId, error) {
+      const state = instances.get(instanceId);
+      if (state === undefined) return;
+      for (const waiter of [...state.waiters]) {
+        remove(state, waiter);
+        waiter.reject(error);
+      }
+    },
+    stats,
+    close() {
+      clearTimeout(timer);
+      timer = undefined;
+      timerAt = Infinity;
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import type { BatchResult } from "./result.ts";
+
+/** Why a batch stopped before its input ran out. */
+export interface BatchStop {
+  /** `Aborted` (the caller's signal), `Unauthorized` (a 401), `TooManyFailures`, `InputFailed`. */
+  type: "Aborted" | "Unauthorized" | "TooManyFailures" | "InputFailed";
+  message: string;
+}
+
+/**
+ * What a batch did. `total === succeeded + failed + cancelled + skipped`, one per item read.
+ * Failures and cancellations are always kept; successes and skips only with `keepResults`,
+ * so a million-item job's report stays small when it goes well.
+ */
+export interface BatchReport {
+  total: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+  skipped: number;
+  durationMs: number;
+  failures: BatchResult[];
+  cancellations: BatchResult[];
+  /** Succeeded results, in the order they finished (only with `keepResults`). */
+  successes: BatchResult[];
+  /** Skipped results (only with `keepResults`). */
+  skips: BatchResult[];
+  /** HTTP attempts sent, retries included. */
+  requests: number;
+  /** Set when the batch stopped early. */
+  stopped?: BatchStop;
+  /**
+   * False when the batch stopped before reading all of an async input: what was never read
+   * has no result (a paged listing or an endless stream is not drained just to cancel it).
+   * A sync input (an array) is always read to the end, its unread items cancelled.
+   */
+  inputComplete: boolean;
+}
+
+/** Counts as the job runs, told to `onProgress`. */
+export interface BatchProgress {
+  /** Items read from the input so far. */
+  read: number;
+  /** Results produced so far. */
+  done: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+  skipped: number;
+  /** Items started and not finished (on the wire, waiting for a slot, or in retry backoff). */
+  inFlight: number;
+  /** Items read and waiting to start. */
+  queued: number;
+  /** HTTP attempts sent so far. */
+  requests: number;
+  elapsedMs: number;
+  /** Results per second since the start. */
+  ratePerSecond: number;
+  /** Results per second since the previous progress report. */
+  recentRatePerSecond: number;
+  /** True on the last call, when the job has finished. */
+  final: boolean;
+}
+
+/** The running counts behind the report and the progress reports. */
+export interface Tally {
+  add(result: BatchResult): void;
+  readonly counts: Readonly<
+    Pick<BatchReport, "total" | "succeeded" | "failed" | "cancelled" | "skipped">
+  >;
+  report(extra: Pick<BatchReport, "durationMs" | "requests" | "stopped" | "inputComplete">): BatchReport;
+}
+
+/**
+ * Makes a tally.
+ *
+ * @example
+ * const tally = createTally(false);
+ * tally.add({ key: "a/b", index: 0, status: "succeeded" });
+ * tally.counts.succeeded; // 1
+ */
+export function createTally(keepResults: boolean): Tally {
+  const counts = { total: 0, succeeded: 0, failed: 0, cancelled: 0, skipped: 0 };
+  const failures: BatchResult[] = [];
+  const cancellations: BatchResult[] = [];
+  const successes: BatchResult[] = [];
+  const skips: BatchResult[] = [];
+  return {
+    add(result) {
+      counts.total++;
+      counts[result.status]++;
+      if (result.status === "failed") failures.push(result);
+      else if (result.status === "cancelled") cancellations.push(result);
+      else if (keepResults) (result.status === "succeeded" ? successes : skips).push(result);
+    },
+    counts,
+    report(extra) {
+      const report: BatchReport = {
+        ...counts,
+        durationMs: extra.durationMs,
+        failures,
+        cancellations,
+        successes,
+        skips,
+        requests: extra.requests,
+        inputComplete: extra.inputComplete,
+      };
+      if (extra.stopped !== undefined) report.stopped = extra.stopped;
+      return report;
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import type { Client } from "../client.ts";
+import { listTokensPage } from "../actions/list-tokens-page.ts";
+import type { CallOptions } from "../actions/run-action.ts";
+import { LosantError } from "../errors.ts";
+import type { ApiToken } from "../schemas/api-token.ts";
+import { ListTokensParamsSchema, type TokenParams } from "../schemas/params.ts";
+import { parseParams } from "../validate.ts";
+
+/** What selectTokens picks. */
+export interface SelectTokensOptions {
+  /** The instances to look in, in order (duplicates are ignored). */
+  instanceIds: Iterable<string>;
+  /** Server-side filter: the field the `filter` glob applies to (default name). */
+  filterField?: "name" | "status";
+  /** Server-side glob, e.g. `ci-*`. */
+  filter?: string;
+  /** Client-side test on each listed token, after the server's filter. */
+  where?: (token: ApiToken) => boolean;
+  /** Page size of the listing (default 100, at most 1000). */
+  perPage?: number;
+  /** For the list calls: signal, timeout, deadline, retry. */
+  callOptions?: CallOptions;
+}
+
+/** How often an instance is re-listed when it keeps changing under the listing. */
+const MAX_LISTINGS = 5;
+
+/**
+ * The tokens to act on, as `{ instanceId, apiTokenId }` items for deleteTokens or
+ * patchTokens. The list endpoint pages by offset, so deleting while paging would shift
+ * later pages and skip tokens: for each instance the complete list of matching ids is read
+ * first (sorted by id, ids only), and re-read if `totalCount` moved between pages, before
+ * any of them is yielded. An instance is listed only when the consumer reaches it, so a
+ * bulk job changes an instance only after its listing is complete.
+ *
+ * @example
+ * const tokens = selectTokens(client, { instanceIds, filterField: "name", filter: "ci-*" });
+ * await patchTokens(client, tokens, { apiToken: { status: "inactive" } });
+ */
+export function selectTokens(
+  client: Client,
+  options: SelectTokensOptions,
+): AsyncIterable<{ instanceId: string; apiTokenId: string }> {
+  const instanceIds = [...new Set([...options.instanceIds].map((id) => String(id).toLowerCase()))];
+  const perPage = options.perPage ?? 100;
+  // Bad input fails now, not halfway through a job.
+  for (const instanceId of instanceIds) {
+    parseParams(
+      ListTokensParamsSchema,
+      { instanceId, filterField: options.filterField, filter: options.filter, perPage },
+      "selectTokens",
+    );
+  }
+  return {
+    async *[Symbol.asyncIterator]() {
+      for (const instanceId of instanceIds) {
+        const ids = await listIds(client, instanceId, options, perPage);
+        for (const apiTokenId of ids) yield { instanceId, apiTokenId } satisfies TokenParams;
+      }
+    },
+  };
+}
+
+async function listIds(
+  client: Client,
+  instanceId: string,
+  options: SelectTokensOptions,
+  perPage: number,
+): Promise<string[]> {
+  for (let listing = 1;; listing++) {
+    const ids = new Set<string>();
+    let total: number | undefined;
+    let listed = 0;
+    let moved = false;
+    for (let page = 0;; page++) {
+      const params = {
+        instanceId,
+        sortField: "id" as const,
+        sortDirection: "asc" as const,
+        page,
+        perPage,
+        ...(options.filter === undefined ? {} : { filter: options.filter }),
+        ...(options.filterField === undefined ? {} : { filterField: options.filterField }),
+      };
+      const result = await listTokensPage(client, params, options.callOptions);
+      const count = Number(result.totalCount);
+      if (total !== undefined && count !== total) {
+        moved = true;
+        break;
+      }
+      total = count;
+      listed += result.items.length;
+      for (const token of result.items) {
+        if (options.where === undefined || options.where(token)) ids.add(token.id.toLowerCase());
+      }
+      if (result.items.length < perPage || (page + 1) * perPage >= count) break;
+    }
+    // Same count but a different set (one added, one removed) shows as a wrong tally.
+    if (!moved && listed === total) return [...ids].sort();
+    if (listing >= MAX_LISTINGS) {
+      throw new LosantError(
+        `selectTokens: the tokens of instance ${instanceId} kept changing during ${MAX_LISTINGS} listings`,
+        { action: "selectTokens" },
+      );
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import type { ApiToken } from "../../mod.ts";
+import type { Io } from "./io.ts";
+
+/**
+ * Plain-text tables and token views. Column widths come from the data, as `kubectl get`
+ * prints them; no colours, so output pastes cleanly into tickets.
+ *
+ * @example
+ * io.out(table([["ID", "NAME"], [token.id, token.name ?? ""]]));
+ */
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  }
+  return rows
+    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join("  "))
+    .join("\n") + "\n";
+}
+
+/** A token without its secret, for output: the API sends `token` only on create. */
+export function publicToken(token: ApiToken): ApiToken {
+  if (token.token === undefined) return token;
+  const { token: _secret, ...rest } = token;
+  return rest as ApiToken;
+}
+
+const FIELDS: readonly (keyof ApiToken)[] = [
+  "id",
+  "name",
+  "status",
+  "description",
+  "defaultRole",
+  "scope",
+  "expirationDate",
+  "creationDate",
+  "lastUpdated",
+  "creatorName",
+];
+
+/** One token as `field: value` lines, for `get` and `patch`. */
+export function describeToken(token: ApiToken): string {
+  const rows = FIELDS.filter((f) => token[f] !== undefined).map((f) => {
+    const value = token[f];
+    return [`${f}:`, Array.isArray(value) ? value.join(", ") : String(value)];
+  });
+  return table(rows);
+}
+
+/** Tokens as a table with the columns an operator scans for: `list`. */
+export function tokenTable(rows: readonly { instanceId: string; token: ApiToken }[]): string {
+  const now = Date.now();
+  return table([
+    ["INSTANCE", "ID", "NAME", "STATUS", "EXPIRES"],
+    ...rows.map(({ instanceId, token }) => [
+      instanceId,
+      token.id,
+      token.name ?? "",
+      token.status ?? "",
+      expiry(token.expirationDate, now),
+    ]),
+  ]);
+}
+
+function expiry(date: string | undefined, now: number): string {
+  if (date === undefined) return "never";
+  const at = Date.parse(date);
+  return `${date.slice(0, 10)}${at <= now ? " (expired)" : ""}`;
+}
+
+/** Writes one JSON document on stdout, for `--json`. */
+export function printJson(io: Io, value: unknown): void {
+  io.out(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Writes one JSON line on stdout, for `--ndjson`. */
+export function printNdjson(io: Io, value: unknown): void {
+  io.out(`${JSON.stringify(value)}\n`);
+}
+
+/** An error for a person: its message, and the request id to quote to support. */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const e = error as Error & { statusCode?: number; requestId?: string };
+  const status = e.statusCode === undefined ? "" : ` (HTTP ${e.statusCode})`;
+  const request = e.requestId === undefined ? "" : ` [request ${e.requestId}]`;
+  return `${e.message}${status}${request}`;
+}

@@ -1,0 +1,128 @@
+/**
+ * Batch pacing, measured from the embedded server's own request log: a Retry-After pauses
+ * the whole instance and only it, a Retry-After beyond maxRetryAfter fails that instance's
+ * remaining items, and ratePerInstance holds under a server's per-second window.
+ */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { deleteTokens } from "../src/batch/mod.ts";
+import type { RequestLogEntry } from "../src/testing/mod.ts";
+import { fixture, itemsOf } from "./batch-fixture.ts";
+
+/** The most request arrivals within any `windowMs` span. */
+function maxInWindow(entries: readonly RequestLogEntry[], windowMs: number): number {
+  const starts = entries.map((e) => e.startedAt).sort((a, b) => a - b);
+  let max = 0;
+  for (let i = 0, j = 0; i < starts.length; i++) {
+    while (starts[i]! - starts[j]! >= windowMs) j++;
+    max = Math.max(max, i - j + 1);
+  }
+  return max;
+}
+
+test("a 429 with Retry-After pauses every request to that instance until the moment named; others flow", async () => {
+  const { server, client } = await fixture(2);
+  try {
+    const [a, b] = server.instanceIds as [string, string];
+    for (let i = 0; i < 60; i++) server.store.createToken(a);
+    for (let i = 0; i < 300; i++) server.store.createToken(b);
+    server.faults.add({ action: "delete", latencyMs: 10, times: Infinity });
+    server.faults.add({ action: "delete", instanceId: a, status: 429, retryAfter: 1 });
+
+    const report = await deleteTokens(client, itemsOf(server, [a, b]), {
+      concurrency: 6,
+      perInstanceConcurrency: 3,
+    });
+    assert.is(report.succeeded, 360, JSON.stringify(report.failures.slice(0, 2)));
+
+    const limited = server.requests.find((r) => r.status === 429)!;
+    assert.ok(limited !== undefined && limited.instanceId === a);
+    const announced = limited.endedAt! + 1000;
+    // Requests already on the wire when the 429 was written may still arrive; allow the
+    // client 25 ms to read it. After that, nothing to instance A before the moment named.
+    const early = server.requests.filter((r) =>
+      r.instanceId === a && r.startedAt > limited.endedAt! + 25 && r.startedAt < announced
+    );
+    assert.equal(early.map((r) => announced - r.startedAt), [], "requests to the paused instance");
+    const flowing = server.requests.filter((r) =>
+      r.instanceId === b && r.startedAt > limited.endedAt! && r.startedAt < announced
+    );
+    assert.ok(flowing.length >= 60, `only ${flowing.length} requests to the other instance while paused`);
+    const resumed = server.requests.filter((r) => r.instanceId === a && r.startedAt >= announced);
+    assert.ok(resumed.length > 0, "instance A resumed after the pause");
+  } finally {
+    await server.close();
+  }
+});
+
+test("a Retry-After beyond maxRetryAfter fails that instance's remaining items; others continue", async () => {
+  const { server, client } = await fixture(2, 40);
+  try {
+    const [a, b] = server.instanceIds as [string, string];
+    server.faults.add({ action: "delete", latencyMs: 5, times: Infinity });
+    server.faults.add({ action: "delete", instanceId: a, status: 503, retryAfter: 3600 });
+
+    const report = await deleteTokens(client, itemsOf(server, [a, b]), {
+      concurrency: 4,
+      perInstanceConcurrency: 2,
+      retry: { maxRetryAfter: 10_000 },
+    });
+    assert.is(report.total, 80);
+    assert.is(report.total, report.succeeded + report.failed);
+    const tooLong = report.failures.filter((r) => r.type === "RetryAfterTooLong");
+    assert.is(tooLong.length, report.failed, "every failure is RetryAfterTooLong");
+    assert.ok(report.failed >= 35, `${report.failed} failed: the instance's remaining items`);
+    for (const r of tooLong) {
+      assert.ok(r.key.startsWith(`${a}/`));
+      assert.ok(Date.parse(r.retryAt!) > Date.now() + 3_000_000, "retryAt is the moment named");
+    }
+    assert.is(server.store.listTokens(b).length, 0, "the other instance finished");
+    assert.is(server.store.listTokens(a).length, report.failed, "failed items were not deleted");
+    // No request to A after the verdict, apart from ones already in flight.
+    const deletesToA = server.requests.filter((r) => r.instanceId === a && r.method === "DELETE");
+    assert.ok(deletesToA.length <= 2, `${deletesToA.length} deletes sent to the blocked instance`);
+  } finally {
+    await server.close();
+  }
+});
+
+test("ratePerInstance keeps every one-second window of each instance under the rate", async () => {
+  const { server, client } = await fixture(2, 50);
+  try {
+    const rate = 40;
+    const started = performance.now();
+    const report = await deleteTokens(client, itemsOf(server, server.instanceIds), {
+      concurrency: 8,
+      ratePerInstance: rate,
+    });
+    const seconds = (performance.now() - started) / 1000;
+    assert.is(report.succeeded, 100);
+    for (const id of server.instanceIds) {
+      const max = maxInWindow(server.requests.filter((r) => r.instanceId === id), 1000);
+      assert.ok(max <= rate, `instance ${id}: ${max} requests in one second`);
+    }
+    assert.ok(seconds >= 49 / rate, `took ${seconds}s: not paced`);
+    assert.ok(seconds < 3, `took ${seconds}s: paced far below the rate`);
+  } finally {
+    await server.close();
+  }
+});
+
+test("a server rate limit is ridden out from 429s alone", async () => {
+  const { server, client } = await fixture(1, 80);
+  try {
+    const limiter = server.faults.rateLimit({ perSecond: 50 });
+    const report = await deleteTokens(client, itemsOf(server, server.instanceIds), {
+      concurrency: 8,
+      perInstanceConcurrency: 4,
+    });
+    assert.is(report.succeeded, 80, JSON.stringify(report.failures.slice(0, 2)));
+    assert.ok(limiter.used > 0, "the limit was hit");
+    // Only what was already in flight when the first 429 came back is refused.
+    assert.ok(limiter.used <= 8, `${limiter.used} requests answered 429`);
+  } finally {
+    await server.close();
+  }
+});
+
+test.run();

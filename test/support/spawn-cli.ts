@@ -1,0 +1,101 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { dirname, join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+/** The repository root. */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** What a finished process left behind. */
+export interface Finished {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options for a spawned script. */
+export interface SpawnOptions {
+  env?: Record<string, string | undefined>;
+  /** Written to stdin, which is then closed. */
+  input?: string;
+  timeoutMs?: number;
+}
+
+/** A running process whose output is collected as it comes. */
+export interface Running {
+  readonly child: ChildProcess;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  /** Resolves once `pattern` shows up on stderr. */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  readonly done: Promise<Finished>;
+}
+
+/**
+ * Starts a TypeScript file with Node and tsx whatever runtime runs the test: the CLI's bin
+ * is a Node program, and one way of starting it keeps every runtime's test identical.
+ */
+export function startScript(file: string, args: readonly string[], options: SpawnOptions = {}): Running {
+  // Undefined means "unset": not every runtime's spawn drops undefined values itself.
+  const env: Record<string, string> = {};
+  const merged = { ...process.env, NO_COLOR: "1", LOSANT_API_TOKEN: undefined, ...options.env };
+  for (const [key, value] of Object.entries(merged)) if (value !== undefined) env[key] = value;
+  const child = spawn("node", ["--import", "tsx", file, ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  child.stdout!.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+  child.stderr!.on("data", (c: Buffer) => {
+    stderr += c.toString("utf8");
+    for (const w of [...waiters]) {
+      if (w.pattern.test(stderr)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  });
+  if (options.input !== undefined) child.stdin!.end(options.input);
+  else child.stdin!.end();
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const done = new Promise<Finished>((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    waitForStderr(pattern, ms = 20_000) {
+      if (pattern.test(stderr)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${pattern} on stderr in ${ms} ms:\n${stderr}`)), ms);
+        waiters.push({
+          pattern,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      });
+    },
+    done,
+  };
+}
+
+/** Runs a script to the end. */
+export function runScript(file: string, args: readonly string[], options: SpawnOptions = {}): Promise<Finished> {
+  return startScript(file, args, options).done;
+}
+
+/** Runs the CLI (`src/cli/main.ts`) to the end. */
+export function runCli(args: readonly string[], options: SpawnOptions = {}): Promise<Finished> {
+  return runScript("src/cli/main.ts", args, options);
+}
