@@ -37,8 +37,12 @@ const held = [...items()];
 const heldBytes = process.memoryUsage().rss - before;
 
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-console.log(`1,000,000 streamed items, dryRun "validate": ${report.skipped} skipped, ${report.failed} failed`);
-console.log(`  time                 ${seconds.toFixed(2)} s (${(ITEMS / seconds).toFixed(0)} items/s)`);
+console.log(
+  `1,000,000 streamed items, dryRun "validate": ${report.skipped} skipped, ${report.failed} failed`,
+);
+console.log(
+  `  time                 ${seconds.toFixed(2)} s (${(ITEMS / seconds).toFixed(0)} items/s)`,
+);
 console.log(`  peak RSS above start ${mb(peak - base)}  (start ${mb(base)}, peak ${mb(peak)})`);
 console.log(`  holding the items    ${mb(heldBytes)} (${held.length} in an array)`);
 console.log(`  ratio                ${((peak - base) / heldBytes).toFixed(3)} × the array`);

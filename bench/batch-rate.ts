@@ -15,8 +15,12 @@ const LIMIT = 100;
 const INSTANCES = 2;
 const PER_INSTANCE = 600;
 
-async function run(told: boolean): Promise<{ rate: number; share429: number; ok: number; seconds: number }> {
-  const server = await startFakeLosant({ seed: { instances: INSTANCES, tokensPerInstance: PER_INSTANCE } });
+async function run(
+  told: boolean,
+): Promise<{ rate: number; share429: number; ok: number; seconds: number }> {
+  const server = await startFakeLosant({
+    seed: { instances: INSTANCES, tokensPerInstance: PER_INSTANCE },
+  });
   try {
     server.faults.rateLimit({ perSecond: LIMIT });
     const { token } = server.issueAccessToken(["all.Instance"]);
@@ -26,7 +30,10 @@ async function run(told: boolean): Promise<{ rate: number; share429: number; ok:
       for (const instanceId of server.instanceIds) items.push({ instanceId, apiTokenId: "" });
     }
     const lists = server.instanceIds.map((id) => server.store.listTokens(id).map((t) => t.id));
-    items.forEach((item, i) => (item.apiTokenId = lists[i % INSTANCES]![Math.floor(i / INSTANCES)]!));
+    items.forEach((
+      item,
+      i,
+    ) => (item.apiTokenId = lists[i % INSTANCES]![Math.floor(i / INSTANCES)]!));
     const started = performance.now();
     const report = await deleteTokens(client, items, {
       concurrency: 32,
@@ -46,13 +53,21 @@ async function run(told: boolean): Promise<{ rate: number; share429: number; ok:
   }
 }
 
-console.log(`${INSTANCES} instances × ${PER_INSTANCE} deletes, server limit ${LIMIT}/s per instance`);
-console.log(`${"".padEnd(34)} ${"ok".padStart(5)} ${"time".padStart(8)} ${"rate/limit".padStart(11)} ${"429 share".padStart(10)}`);
+console.log(
+  `${INSTANCES} instances × ${PER_INSTANCE} deletes, server limit ${LIMIT}/s per instance`,
+);
+console.log(
+  `${"".padEnd(34)} ${"ok".padStart(5)} ${"time".padStart(8)} ${"rate/limit".padStart(11)} ${
+    "429 share".padStart(10)
+  }`,
+);
 for (const told of [true, false]) {
   const r = await run(told);
   console.log(
-    `${(told ? "told (ratePerInstance: 100)" : "not told (429s + Retry-After)").padEnd(34)} ${String(r.ok).padStart(5)} ${
-      r.seconds.toFixed(2).padStart(7)
-    }s ${(r.rate / LIMIT).toFixed(3).padStart(11)} ${(100 * r.share429).toFixed(2).padStart(9)}%`,
+    `${(told ? "told (ratePerInstance: 100)" : "not told (429s + Retry-After)").padEnd(34)} ${
+      String(r.ok).padStart(5)
+    } ${r.seconds.toFixed(2).padStart(7)}s ${(r.rate / LIMIT).toFixed(3).padStart(11)} ${
+      (100 * r.share429).toFixed(2).padStart(9)
+    }%`,
   );
 }

@@ -10,7 +10,7 @@
  */
 
 /** Extra fetch init for a request that must not be resent by the runtime. */
-export type FreshConnectionInit = Record<string, unknown>;
+export type FreshConnectionInit = RequestInit & Record<string, unknown>;
 
 interface DenoHttpApi {
   createHttpClient(options: { poolMaxIdlePerHost: number }): unknown;
@@ -21,11 +21,12 @@ let cached: FreshConnectionInit | undefined | null = null;
 /**
  * The fetch init that puts one request on a new connection on this runtime, or undefined
  * where none is needed (Node). Deno gets an HttpClient that keeps no idle connections;
- * Bun reads `keepalive: false` as "neither take nor return a pooled connection".
+ * Bun reads `keepalive: false` as "neither take nor return a pooled connection", but only
+ * from fetch's own init, not from a Request, so it must be passed to fetch itself.
  *
  * @example
  * const init = freshConnectionInit();
- * await fetch(url, { method: "DELETE", ...init });
+ * await fetch(request, init);
  */
 export function freshConnectionInit(): FreshConnectionInit | undefined {
   if (cached !== null) return cached;

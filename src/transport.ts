@@ -24,24 +24,44 @@ export function createTransport(baseUrl: string, accessToken: string, http: KyIn
     let status: number;
     let responseHeaders: Headers;
     let text: string;
+    // ky's Request must stay reachable until the body is read: Node's fetch (undici 6)
+    // links the Request it sends to ky's only through a WeakRef, so once ky returns and a
+    // GC runs, aborting the attempt no longer reaches a body that is still arriving, and a
+    // per-attempt timeout silently never fires on a server that stalls after the headers.
+    let _sent: Request | undefined;
+    const fresh = ctx.method === "DELETE" ? freshConnectionInit() : undefined;
     try {
       const response = await http(buildUrl(baseUrl, ctx.path, ctx.query), {
         method: ctx.method,
         headers,
         body: ctx.body === undefined ? undefined : JSON.stringify(ctx.body),
         signal: ctx.attemptSignal ?? ctx.signal,
-        ...(ctx.method === "DELETE" ? freshConnectionInit() : undefined),
+        hooks: {
+          beforeRequest: [(request, options) => {
+            _sent = request;
+            // ky puts its options on the Request; Bun honours `keepalive` only from fetch's
+            // init, so a delete is sent here, through the client's own fetch.
+            if (fresh !== undefined) return fetchOf(options)(request, fresh);
+          }],
+        },
       });
       status = response.status;
       responseHeaders = response.headers;
       text = await response.text();
     } catch (error) {
       throw fetchFailure(error, ctx);
+    } finally {
+      _sent = undefined;
     }
     const body = parseBody(text, status, ctx);
     if (status >= 400) throw apiError(status, body, responseHeaders, ctx);
     ctx.response = { status, headers: responseHeaders, body };
   };
+}
+
+// ky hands hooks its normalized options, which hold the client's fetch (or the global one).
+function fetchOf(options: object): typeof fetch {
+  return (options as { fetch?: typeof fetch }).fetch ?? globalThis.fetch;
 }
 
 function buildUrl(baseUrl: string, path: string, query: Record<string, string>): string {

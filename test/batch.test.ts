@@ -28,7 +28,12 @@ test("1,000 deletes across 5 instances with injected faults: every token gone, r
     server.faults.add({ action: "delete", reset: "before", times: 10 });
     // Applied, answer lost: the retry's 404 must count as this job's delete.
     server.faults.add({ action: "delete", reset: "after", times: 10 });
-    server.faults.add({ action: "delete", instanceId: server.instanceIds[2], status: 429, retryAfter: 1 });
+    server.faults.add({
+      action: "delete",
+      instanceId: server.instanceIds[2],
+      status: 429,
+      retryAfter: 1,
+    });
 
     const job = deleteTokens(client, items, { concurrency: 16, perInstanceConcurrency: 4 });
     const seen: BatchResult[] = [];
@@ -43,7 +48,9 @@ test("1,000 deletes across 5 instances with injected faults: every token gone, r
     assert.is(new Set(seen.map((r) => r.key)).size, 1000, "one result per item");
     assert.is(seen.filter((r) => r.outcome === "alreadyDeleted").length, 10);
     assert.ok(seen.every((r) => r.outcome === "deleted" || r.outcome === "alreadyDeleted"));
-    for (const id of server.instanceIds) assert.is(server.store.listTokens(id).length, 0, `instance ${id}`);
+    for (const id of server.instanceIds) {
+      assert.is(server.store.listTokens(id).length, 0, `instance ${id}`);
+    }
     // Bun's and Deno's fetch may resend a reset request once under the same x-request-id.
     const attempts = new Set(server.requests.map((r) => r.requestId)).size;
     assert.is(report.requests, attempts, "every attempt passed the gate");
@@ -63,10 +70,17 @@ test("selectTokens + deleteTokens: 250 ci-* among others, perPage 100: none left
     createTokens(server, b, 100, "ci-");
     createTokens(server, b, 60, "prod-ci-");
     const others = (id: string) =>
-      server.store.listTokens(id).filter((t) => !t.name.startsWith("ci-")).sort((x, y) => x.id < y.id ? -1 : 1);
+      server.store.listTokens(id).filter((t) => !t.name.startsWith("ci-")).sort((x, y) =>
+        x.id < y.id ? -1 : 1
+      );
     const before = [others(a), others(b)];
 
-    const tokens = selectTokens(client, { instanceIds: [a, b], filterField: "name", filter: "ci-*", perPage: 100 });
+    const tokens = selectTokens(client, {
+      instanceIds: [a, b],
+      filterField: "name",
+      filter: "ci-*",
+      perPage: 100,
+    });
     const report = await deleteTokens(client, tokens, { concurrency: 8 });
 
     assert.is(report.total, 250);
@@ -100,7 +114,9 @@ test("selectTokens re-lists an instance whose totalCount moves between pages", a
       return true;
     };
     const ids: string[] = [];
-    for await (const item of selectTokens(client, { instanceIds: [a], filter: "ci-*", perPage: 10, where })) {
+    for await (
+      const item of selectTokens(client, { instanceIds: [a], filter: "ci-*", perPage: 10, where })
+    ) {
       ids.push(item.apiTokenId);
     }
     assert.is(ids.length, 26);
@@ -168,8 +184,14 @@ test("an item that fails validation is a failed result; the rest proceed", async
 test("options are checked at once", () => {
   // deno-lint-ignore no-explicit-any
   const bad = { concurrency: 0 } as any;
-  assert.throws(() => deleteTokens({} as never, [], bad), (e: unknown) => e instanceof LosantValidationError);
-  assert.throws(() => patchTokens({} as never, [], { apiToken: { colour: "red" } as never }), /colour/);
+  assert.throws(
+    () => deleteTokens({} as never, [], bad),
+    (e: unknown) => e instanceof LosantValidationError,
+  );
+  assert.throws(
+    () => patchTokens({} as never, [], { apiToken: { colour: "red" } as never }),
+    /colour/,
+  );
 });
 
 test("dry run: 'validate' sends nothing; true only GETs and reports wouldChange", async () => {
@@ -180,15 +202,25 @@ test("dry run: 'validate' sends nothing; true only GETs and reports wouldChange"
     server.store.updateToken(a, ids[0]!, { status: "inactive" });
     server.store.updateToken(a, ids[1]!, { status: "active" });
     const missing = "0123456789abcdef01234567";
-    const items = [...ids.slice(0, 2), missing].map((apiTokenId) => ({ instanceId: a, apiTokenId }));
+    const items = [...ids.slice(0, 2), missing].map((apiTokenId) => ({
+      instanceId: a,
+      apiTokenId,
+    }));
     const before = server.store.snapshot();
     server.clearRequests();
 
-    const validated = await patchTokens(client, items, { dryRun: "validate", apiToken: { status: "inactive" } });
+    const validated = await patchTokens(client, items, {
+      dryRun: "validate",
+      apiToken: { status: "inactive" },
+    });
     assert.is(validated.skipped, 3);
     assert.is(server.requests.length, 0, "validate sends nothing");
 
-    const job = patchTokens(client, items, { dryRun: true, apiToken: { status: "inactive" }, includeTokens: true });
+    const job = patchTokens(client, items, {
+      dryRun: true,
+      apiToken: { status: "inactive" },
+      includeTokens: true,
+    });
     const results: BatchResult[] = [];
     for await (const r of job.results) results.push(r);
     const report = await job;
@@ -202,7 +234,11 @@ test("dry run: 'validate' sends nothing; true only GETs and reports wouldChange"
 
     const deletes = await deleteTokens(client, items, { dryRun: true });
     assert.is(deletes.skipped, 3);
-    assert.is(server.requests.filter((r) => MUTATING.has(r.method)).length, 0, "nothing mutating sent");
+    assert.is(
+      server.requests.filter((r) => MUTATING.has(r.method)).length,
+      0,
+      "nothing mutating sent",
+    );
     assert.equal(server.store.snapshot(), before);
   } finally {
     await server.close();

@@ -212,7 +212,7 @@ test("runAttempts: retry false makes one attempt; retries 0 too", async () => {
   for (const retry of [false, { retries: 0 }] as (RetryOptions | false)[]) {
     const ctx = context({ retry });
     const { run, seen } = scripted(ctx, [api(503)]);
-    await runAttempts(ctx, run, fakeClock().clock).then(assert.unreachable, () => {});
+    await runAttempts(ctx, run, fakeClock().clock).then(() => assert.unreachable(), () => {});
     assert.equal(seen, [1]);
   }
 });
@@ -241,7 +241,10 @@ test("runAttempts: the deadline ends retries with the last error instead of wait
   const ctx = context({ deadline: 1_000 });
   const last = api(429, "2");
   const { run, seen } = scripted(ctx, [api(503), last]);
-  await runAttempts(ctx, run, clock).then(assert.unreachable, (error) => assert.is(error, last));
+  await runAttempts(ctx, run, clock).then(
+    () => assert.unreachable(),
+    (error) => assert.is(error, last),
+  );
   assert.equal(seen, [1, 2]);
   assert.equal(sleeps, [250]);
 });
@@ -263,14 +266,14 @@ test("runAttempts: a delete's 404 stays an error on the first attempt and after 
     const last = errors.at(-1);
     const { run } = scripted(ctx, errors);
     await runAttempts(ctx, run, fakeClock().clock).then(
-      assert.unreachable,
+      () => assert.unreachable(),
       (e) => assert.is(e, last),
     );
   }
   // A GET's 404 after a reset is the answer, not a success.
   const ctx = context();
   const { run } = scripted(ctx, [new LosantNetworkError("x"), api(404)]);
-  await runAttempts(ctx, run, fakeClock().clock).then(assert.unreachable, (e) => {
+  await runAttempts(ctx, run, fakeClock().clock).then(() => assert.unreachable(), (e) => {
     assert.is((e as LosantApiError).statusCode, 404);
   });
 });
@@ -293,7 +296,7 @@ test("runAttempts: an abort during the backoff rejects with signal.reason itself
   const call = runAttempts(ctx, run, clock);
   await started;
   controller.abort(reason);
-  await call.then(assert.unreachable, (error) => assert.is(error, reason));
+  await call.then(() => assert.unreachable(), (error) => assert.is(error, reason));
   assert.equal(seen, [1]);
 });
 
@@ -305,7 +308,7 @@ test("runAttempts: an abort that fails the attempt rejects with the reason, even
     return Promise.reject(controller.signal.reason);
   };
   await runAttempts(ctx, run, fakeClock().clock).then(
-    assert.unreachable,
+    () => assert.unreachable(),
     (e) => assert.is(e, "stop"),
   );
 });
@@ -314,7 +317,7 @@ test("runAttempts: a middleware's non-Error throw comes back unchanged", async (
   const thrown = { code: 42 };
   const ctx = context();
   await runAttempts(ctx, () => Promise.reject(thrown), fakeClock().clock).then(
-    assert.unreachable,
+    () => assert.unreachable(),
     (e) => assert.is(e, thrown),
   );
 });
@@ -323,9 +326,9 @@ test("abortableSleep: rejects with the reason at once and resolves after the del
   const controller = new AbortController();
   const sleep = abortableSleep(60_000, controller.signal);
   controller.abort(reasonSymbol);
-  await sleep.then(assert.unreachable, (e) => assert.is(e, reasonSymbol));
+  await sleep.then(() => assert.unreachable(), (e) => assert.is(e, reasonSymbol));
   await abortableSleep(60_000, controller.signal).then(
-    assert.unreachable,
+    () => assert.unreachable(),
     (e) => assert.is(e, reasonSymbol),
   );
   await abortableSleep(1);

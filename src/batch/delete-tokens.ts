@@ -45,5 +45,7 @@ export function deleteTokens(
 export function checkInput(items: unknown, action: string): void {
   const ok = typeof items === "object" && items !== null &&
     (Symbol.iterator in items || Symbol.asyncIterator in items);
-  if (!ok) throw new TypeError(`${action}: items must be an array, an iterable or an async iterable`);
+  if (!ok) {
+    throw new TypeError(`${action}: items must be an array, an iterable or an async iterable`);
+  }
 }

@@ -11,7 +11,12 @@
  * @module
  */
 export { deleteTokens } from "./delete-tokens.ts";
-export { patchTokens, type PatchTokensItem, type PatchTokensOptions, wouldPatchChange } from "./patch-tokens.ts";
+export {
+  patchTokens,
+  type PatchTokensItem,
+  type PatchTokensOptions,
+  wouldPatchChange,
+} from "./patch-tokens.ts";
 export { selectTokens, type SelectTokensOptions } from "./select-tokens.ts";
 export type { BatchJob } from "./job.ts";
 export type { BatchOptions } from "./options.ts";

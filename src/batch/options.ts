@@ -56,10 +56,15 @@ export interface ResolvedBatchOptions extends BatchOptions {
 
 const count = (min: number) =>
   v.optional(
-    v.pipe(v.number("must be a number"), v.integer("must be an integer"), v.minValue(min, `must be at least ${min}`)),
+    v.pipe(
+      v.number("must be a number"),
+      v.integer("must be an integer"),
+      v.minValue(min, `must be at least ${min}`),
+    ),
   );
 const ms = v.optional(v.pipe(v.number("must be a number"), v.minValue(0, "must be at least 0")));
-const fn = (message: string) => v.optional(v.custom<(...args: never[]) => unknown>((x) => typeof x === "function", message));
+const fn = (message: string) =>
+  v.optional(v.custom<(...args: never[]) => unknown>((x) => typeof x === "function", message));
 const iterable = v.optional(
   v.custom<Iterable<BatchResult> | AsyncIterable<BatchResult>>(
     (x) =>
@@ -72,9 +77,13 @@ const iterable = v.optional(
 const BatchOptionsSchema = v.object({
   concurrency: count(1),
   perInstanceConcurrency: count(1),
-  ratePerInstance: v.optional(v.pipe(v.number("must be a number"), v.gtValue(0, "must be above 0"))),
+  ratePerInstance: v.optional(
+    v.pipe(v.number("must be a number"), v.gtValue(0, "must be above 0")),
+  ),
   signal: CallOptionsSchema.entries.signal,
-  dryRun: v.optional(v.union([v.boolean(), v.literal("validate")], 'must be true, false or "validate"')),
+  dryRun: v.optional(
+    v.union([v.boolean(), v.literal("validate")], 'must be true, false or "validate"'),
+  ),
   stopAfterFailures: count(1),
   abortGraceMs: ms,
   onProgress: fn("must be a function"),

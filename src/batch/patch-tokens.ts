@@ -10,7 +10,9 @@ import { type BatchOptions, resolveBatchOptions } from "./options.ts";
 import { type BatchInput, type BatchOperation, runBatch } from "./run-batch.ts";
 
 /** A patchTokens item: patchToken's params, `apiToken` optional when the options give one. */
-export type PatchTokensItem = Omit<PatchTokenParams, "apiToken"> & { apiToken?: PatchTokenParams["apiToken"] };
+export type PatchTokensItem = Omit<PatchTokenParams, "apiToken"> & {
+  apiToken?: PatchTokenParams["apiToken"];
+};
 
 /** patchTokens' options: the batch options and a patch for every item. */
 export interface PatchTokensOptions extends BatchOptions {
@@ -47,7 +49,9 @@ function patchOperation(defaults: ApiTokenPatch | undefined): BatchOperation<Pat
  */
 export function wouldPatchChange(token: ApiToken, patch: ApiTokenPatch): boolean {
   const current = token as Record<string, unknown>;
-  return Object.entries(patch).some(([field, value]) => value !== undefined && !same(current[field], value));
+  return Object.entries(patch).some(([field, value]) =>
+    value !== undefined && !same(current[field], value)
+  );
 }
 
 function same(a: unknown, b: unknown): boolean {

@@ -68,7 +68,9 @@ export interface Tally {
   readonly counts: Readonly<
     Pick<BatchReport, "total" | "succeeded" | "failed" | "cancelled" | "skipped">
   >;
-  report(extra: Pick<BatchReport, "durationMs" | "requests" | "stopped" | "inputComplete">): BatchReport;
+  report(
+    extra: Pick<BatchReport, "durationMs" | "requests" | "stopped" | "inputComplete">,
+  ): BatchReport;
 }
 
 /**

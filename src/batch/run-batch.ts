@@ -37,7 +37,11 @@ export interface BatchOperation<P extends { instanceId: string; apiTokenId: stri
   /** Parses one raw item; throws LosantValidationError. */
   validate(raw: unknown): P;
   /** The real call: the outcome, and the token when the server returned one. */
-  run(client: Client, params: P, options: CallOptions): Promise<{ outcome: BatchOutcome; token?: ApiToken }>;
+  run(
+    client: Client,
+    params: P,
+    options: CallOptions,
+  ): Promise<{ outcome: BatchOutcome; token?: ApiToken }>;
   /** Dry run: would the real call change this token? */
   wouldChange(token: ApiToken, params: P): boolean;
 }
@@ -130,7 +134,9 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
     try {
       await next();
     } catch (error) {
-      if (error instanceof LosantApiError && (error.statusCode === 429 || error.statusCode === 503)) {
+      if (
+        error instanceof LosantApiError && (error.statusCode === 429 || error.statusCode === 503)
+      ) {
         const until = parseRetryAfter(error.retryAfter, Date.now());
         // Everything queued for this instance waits for the moment the server named.
         if (until !== undefined) gate.pause(instanceId, until);
@@ -156,7 +162,8 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
     ) {
       stop({
         type: "TooManyFailures",
-        message: `Stopped after ${tally.counts.failed} failures (stopAfterFailures: ${options.stopAfterFailures})`,
+        message:
+          `Stopped after ${tally.counts.failed} failures (stopAfterFailures: ${options.stopAfterFailures})`,
       });
     }
   };
@@ -181,7 +188,8 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
       statusCode: error.statusCode,
       type: error.type,
       retryAt: error.retryAt.toISOString(),
-      message: `Not attempted: instance ${item.instanceId} asked to retry at ${error.retryAt.toISOString()}, beyond maxRetryAfter`,
+      message:
+        `Not attempted: instance ${item.instanceId} asked to retry at ${error.retryAt.toISOString()}, beyond maxRetryAfter`,
     };
     if (item.resumeUnknown) result.outcome = "unknown";
     return result;
@@ -201,7 +209,9 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
     gate.reject((tag) => !(tag as ItemRun).sent, new NotStartedError());
     if (active.size > 0) {
       graceTimer = setTimeout(() => {
-        for (const run of active) run.controller.abort(new GraceExpiredError("abortGraceMs expired"));
+        for (const run of active) {
+          run.controller.abort(new GraceExpiredError("abortGraceMs expired"));
+        }
       }, options.abortGraceMs);
     }
     schedulePump();
@@ -251,7 +261,10 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
     const base = { key: item.key, index: item.index };
     try {
       if (dryRun === true) {
-        const token = await getToken(gated, { instanceId: item.instanceId, apiTokenId: item.apiTokenId }, callOptions(run));
+        const token = await getToken(gated, {
+          instanceId: item.instanceId,
+          apiTokenId: item.apiTokenId,
+        }, callOptions(run));
         const result: BatchResult = {
           ...base,
           status: "skipped",
@@ -287,7 +300,8 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
         ...base,
         status: "failed",
         type: "Aborted",
-        message: `In flight when the batch stopped (${stopping?.type}); aborted after abortGraceMs (${options.abortGraceMs} ms)`,
+        message:
+          `In flight when the batch stopped (${stopping?.type}); aborted after abortGraceMs (${options.abortGraceMs} ms)`,
       };
       if (mutating) result.outcome = "unknown";
       return result;
@@ -306,7 +320,13 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
           return { ...base, status: "succeeded", outcome: "alreadyDeleted", statusCode: 404 };
         }
         if (dryRun === true) {
-          return { ...base, status: "skipped", outcome: "notFound", statusCode: 404, wouldChange: false };
+          return {
+            ...base,
+            status: "skipped",
+            outcome: "notFound",
+            statusCode: 404,
+            wouldChange: false,
+          };
         }
       }
       if (error.statusCode === 401) {
@@ -383,10 +403,23 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
     const key = `${instanceId}/${apiTokenId}`;
     const past = history.get(key);
     if (past === "succeeded") {
-      emit({ key, index, status: "skipped", outcome: "succeededEarlier", message: "succeeded in an earlier run" });
+      emit({
+        key,
+        index,
+        status: "skipped",
+        outcome: "succeededEarlier",
+        message: "succeeded in an earlier run",
+      });
       return;
     }
-    const item: ValidItem<P> = { index, key, instanceId, apiTokenId, params, resumeUnknown: past === "unknown" };
+    const item: ValidItem<P> = {
+      index,
+      key,
+      instanceId,
+      apiTokenId,
+      params,
+      resumeUnknown: past === "unknown",
+    };
     if (dryRun === "validate") {
       emit({ key, index, status: "skipped" });
       return;
@@ -417,7 +450,9 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
     inputComplete = false;
     stop({
       type: "InputFailed",
-      message: `reading the items failed: ${error instanceof Error ? error.message : String(error)}`,
+      message: `reading the items failed: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
     });
   };
 
@@ -610,10 +645,14 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
     endInput();
     stopping = {
       type: "InputFailed",
-      message: `reading the resume history failed: ${error instanceof Error ? error.message : String(error)}`,
+      message: `reading the resume history failed: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
     };
   }
-  if (options.onProgress) progressTimer = setInterval(() => tellProgress(false), options.progressIntervalMs);
+  if (options.onProgress) {
+    progressTimer = setInterval(() => tellProgress(false), options.progressIntervalMs);
+  }
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener("abort", onAbort, { once: true });
   schedulePump();

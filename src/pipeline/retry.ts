@@ -72,7 +72,11 @@ export async function runAttempts(
       const source = error as LosantApiError;
       throw new LosantRetryAfterError(source, new Date(decision.retryAt), options.maxRetryAfter);
     }
-    const info: RetryInfo = { attempt: attemptNumber + 1, delayMs: decision.delayMs, reason: error };
+    const info: RetryInfo = {
+      attempt: attemptNumber + 1,
+      delayMs: decision.delayMs,
+      reason: error,
+    };
     options.onRetry?.(info);
     ctx.onRetry?.(info);
     await clock.sleep(decision.delayMs, ctx.signal);

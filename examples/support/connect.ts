@@ -1,0 +1,34 @@
+import process from "node:process";
+import { startFakeLosant } from "../../src/testing/mod.ts";
+
+/** Where an example runs: a real account from the environment, or the embedded server. */
+export interface Target {
+  url: string;
+  accessToken: string;
+  instanceIds: string[];
+  /** Stops the embedded server, if one was started. */
+  close(): Promise<void>;
+}
+
+/**
+ * `LOSANT_URL`, `LOSANT_API_TOKEN` and `LOSANT_INSTANCE_IDS` (comma-separated) when set;
+ * otherwise a freshly seeded embedded server, so every example runs with no account.
+ *
+ * @example
+ * const target = await connect();
+ * const client = createClient({ accessToken: target.accessToken, url: target.url });
+ */
+export async function connect(seed = { instances: 1, tokensPerInstance: 20 }): Promise<Target> {
+  const env = process.env;
+  if (env.LOSANT_API_TOKEN && env.LOSANT_INSTANCE_IDS) {
+    return {
+      url: env.LOSANT_URL ?? "https://api.losant.com",
+      accessToken: env.LOSANT_API_TOKEN,
+      instanceIds: env.LOSANT_INSTANCE_IDS.split(",").map((s) => s.trim()).filter(Boolean),
+      close: () => Promise.resolve(),
+    };
+  }
+  const server = await startFakeLosant({ seed: { ...seed, random: 11 } });
+  const { token } = server.issueAccessToken(["all.Instance"], { name: "examples" });
+  return { url: server.url, accessToken: token, instanceIds: server.instanceIds, close: () => server.close() };
+}
