@@ -24,8 +24,11 @@ export class LosantError extends Error {
   requestId?: string;
   /** How many attempts were made before this error was thrown. */
   attempts?: number;
-  /** The errors of the earlier attempts, oldest first, when the call was retried. */
-  previousErrors?: readonly unknown[];
+  /**
+   * The errors of the earlier attempts, oldest first, when the call was retried. Declared
+   * only, so an error that was not retried has no such key at all.
+   */
+  declare previousErrors?: readonly unknown[];
 
   constructor(message: string, context: ErrorContext = {}) {
     super(message, context.cause === undefined ? undefined : { cause: context.cause });
