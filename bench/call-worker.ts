@@ -76,6 +76,22 @@ function rawFetch(t: Target): Call {
   };
 }
 
+/** The fast fetch alone, the same request, no library. */
+async function rawNodeFetch(t: Target): Promise<Call> {
+  const { nodeFetch } = await import("../src/fetch/node-fetch.ts");
+  const url = `${t.url}/instances/${t.instanceId}/tokens/${t.apiTokenId}?${QUERY}`;
+  const headers = {
+    accept: "application/json",
+    "accept-version": "^1.30.0",
+    authorization: `Bearer ${t.token}`,
+  };
+  return async () => {
+    const response = await nodeFetch(url, { headers });
+    if (response.status !== 200) throw new Error(`status ${response.status}`);
+    return await response.json();
+  };
+}
+
 /** The official client (axios underneath, Node's keep-alive global agent). */
 function losantRest(t: Target): Call {
   const require = createRequire(import.meta.url);
@@ -102,6 +118,7 @@ async function losantTokens(t: Target, fast: boolean): Promise<Call> {
 export const CONTENDERS = {
   "node:http": (t: Target): Promise<Call> => Promise.resolve(nodeHttp(t)),
   "fetch": (t: Target): Promise<Call> => Promise.resolve(rawFetch(t)),
+  "nodeFetch": rawNodeFetch,
   "losant-rest": (t: Target): Promise<Call> => Promise.resolve(losantRest(t)),
   "losant-tokens": (t: Target): Promise<Call> => losantTokens(t, false),
   "losant-tokens+nodeFetch": (t: Target): Promise<Call> => losantTokens(t, true),

@@ -4,7 +4,15 @@
  *
  * Run: `npx tsx examples/custom-middleware.ts`
  */
-import { after, before, createClient, getToken, listTokensPage, type Middleware, perCall } from "../mod.ts";
+import {
+  after,
+  before,
+  createClient,
+  getToken,
+  listTokensPage,
+  type Middleware,
+  perCall,
+} from "../mod.ts";
 import { connect } from "./support/connect.ts";
 
 /** Adds `x-correlation-id` so the call can be found in your own proxy's logs. */
@@ -38,7 +46,11 @@ try {
   const client = createClient({
     accessToken: target.accessToken,
     url: target.url,
-    middleware: [correlationId("example"), timing, after((ctx) => void sent.push(ctx.headers["x-correlation-id"]))],
+    middleware: [
+      correlationId("example"),
+      timing,
+      after((ctx) => void sent.push(ctx.headers["x-correlation-id"])),
+    ],
   });
   const instanceId = target.instanceIds[0];
   const page = await listTokensPage(client, { instanceId, perPage: 3 });

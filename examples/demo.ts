@@ -15,7 +15,13 @@
 import process from "node:process";
 import cliProgress from "cli-progress";
 import { createClient } from "../mod.ts";
-import { type BatchProgress, type BatchReport, patchTokens, selectTokens, deleteTokens } from "../src/batch/mod.ts";
+import {
+  type BatchProgress,
+  type BatchReport,
+  deleteTokens,
+  patchTokens,
+  selectTokens,
+} from "../src/batch/mod.ts";
 import { requestEvents, tokenEvents } from "../src/events/mod.ts";
 import { startFakeLosant } from "../src/testing/mod.ts";
 
@@ -85,7 +91,9 @@ console.log("\nreports");
 printReport("deactivate ci-*", deactivate);
 printReport("delete expired", purge);
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
-const ok = [deactivate, purge].every((r) => r.failed === 0 && r.stopped === undefined && r.total > 0);
+const ok = [deactivate, purge].every((r) =>
+  r.failed === 0 && r.stopped === undefined && r.total > 0
+);
 console.log(`\n${ok ? "all done" : "finished with failures"} in ${seconds} s`);
 process.exitCode = ok ? 0 : 1;
 
@@ -129,8 +137,12 @@ function formatCounts(counts: Record<string, number>): string {
 function printReport(label: string, r: BatchReport): void {
   console.log(
     `  ${label.padEnd(16)} total ${r.total}, succeeded ${r.succeeded}, failed ${r.failed}, ` +
-      `cancelled ${r.cancelled}, skipped ${r.skipped}; ${r.requests} requests in ${Math.round(r.durationMs)} ms`,
+      `cancelled ${r.cancelled}, skipped ${r.skipped}; ${r.requests} requests in ${
+        Math.round(r.durationMs)
+      } ms`,
   );
   if (r.stopped) console.log(`    stopped: ${r.stopped.type}: ${r.stopped.message}`);
-  for (const f of r.failures.slice(0, 5)) console.log(`    failed ${f.key}: ${f.type} ${f.message}`);
+  for (const f of r.failures.slice(0, 5)) {
+    console.log(`    failed ${f.key}: ${f.type} ${f.message}`);
+  }
 }

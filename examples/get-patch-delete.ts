@@ -5,7 +5,14 @@
  * Run: `npx tsx examples/get-patch-delete.ts` (embedded server), or with LOSANT_API_TOKEN
  * and LOSANT_INSTANCE_IDS set, against your account (it deletes the first listed token!).
  */
-import { createClient, deleteToken, getToken, listTokensPage, LosantApiError, patchToken } from "../mod.ts";
+import {
+  createClient,
+  deleteToken,
+  getToken,
+  listTokensPage,
+  LosantApiError,
+  patchToken,
+} from "../mod.ts";
 import { connect } from "./support/connect.ts";
 
 const target = await connect();

@@ -29,7 +29,11 @@ try {
     if (token.status === "active") active.push(token);
   }
   for (const token of active.slice(0, 3)) {
-    await patchToken(client, { instanceId, apiTokenId: token.id, apiToken: { status: "inactive" } });
+    await patchToken(client, {
+      instanceId,
+      apiTokenId: token.id,
+      apiToken: { status: "inactive" },
+    });
   }
   audit.unsubscribe();
   seen.unsubscribe();

@@ -20,14 +20,22 @@ try {
     expiringWithinMs: 7 * DAY,
   }).pipe(share());
 
-  watch$.pipe(ofType("expiring")).subscribe((e) => {
+  const expiring = watch$.pipe(ofType("expiring")).subscribe((e) => {
     console.log(`expiring: ${e.token.name} in ${Math.round(e.expiresInMs / 3_600_000)} h`);
   });
-  watch$.pipe(ofType("expired")).subscribe((e) => console.log(`expired: ${e.token.name}`));
+  const expired = watch$.pipe(ofType("expired")).subscribe((e) =>
+    console.log(`expired: ${e.token.name}`)
+  );
 
   // Watch for one second, then stop (unsubscribing aborts the polls in flight).
   const events = await firstValueFrom(watch$.pipe(takeUntil(timer(1000)), toArray()));
-  const counts = events.reduce<Record<string, number>>((c, e) => ({ ...c, [e.type]: (c[e.type] ?? 0) + 1 }), {});
+  const counts = events.reduce<Record<string, number>>(
+    (c, e) => ({ ...c, [e.type]: (c[e.type] ?? 0) + 1 }),
+    {},
+  );
+  // The shared polls run while anyone is subscribed: unsubscribing the last one stops them.
+  expiring.unsubscribe();
+  expired.unsubscribe();
   console.log(`events: ${Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(", ")}`);
 } finally {
   await target.close();

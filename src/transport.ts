@@ -10,6 +10,7 @@ import type { RequestContext } from "./pipeline/context.ts";
 import type { Terminal } from "./pipeline/compose.ts";
 import { ErrorBodySchema } from "./schemas/error-body.ts";
 import { freshConnectionInit } from "./fresh-connection.ts";
+import { DIRECT_SIGNAL } from "./fetch/direct-signal.ts";
 import * as v from "valibot";
 
 /**
@@ -17,8 +18,14 @@ import * as v from "valibot";
  * errors are off because the pipeline owns those. The access token lives only in this
  * closure and is added to the headers of the outgoing request, never to `ctx`.
  */
-export function createTransport(baseUrl: string, accessToken: string, http: KyInstance): Terminal {
+export function createTransport(
+  baseUrl: string,
+  accessToken: string,
+  http: KyInstance,
+  customFetch?: typeof fetch,
+): Terminal {
   const authorization = `Bearer ${accessToken}`;
+  const direct = takesSignalDirectly(customFetch) ? customFetch : undefined;
   return async (ctx) => {
     const headers = { ...ctx.headers, authorization };
     let status: number;
@@ -35,15 +42,21 @@ export function createTransport(baseUrl: string, accessToken: string, http: KyIn
         method: ctx.method,
         headers,
         body: ctx.body === undefined ? undefined : JSON.stringify(ctx.body),
-        signal: ctx.attemptSignal ?? ctx.signal,
-        hooks: {
-          beforeRequest: [(request, options) => {
-            _sent = request;
-            // ky puts its options on the Request; Bun honours `keepalive` only from fetch's
-            // init, so a delete is sent here, through the client's own fetch.
-            if (fresh !== undefined) return fetchOf(options)(request, fresh);
-          }],
-        },
+        ...(direct === undefined
+          ? { signal: ctx.attemptSignal ?? ctx.signal }
+          : { fetch: withSignal(direct, ctx.attemptSignal ?? ctx.signal) }),
+        // Not needed by a direct-signal fetch, which holds its signal itself, unless a
+        // delete must go on a fresh connection.
+        ...(direct !== undefined && fresh === undefined ? undefined : {
+          hooks: {
+            beforeRequest: [(request: Request, options: object) => {
+              _sent = request;
+              // ky puts its options on the Request; Bun honours `keepalive` only from fetch's
+              // init, so a delete is sent here, through the client's own fetch.
+              if (fresh !== undefined) return fetchOf(options)(request, fresh);
+            }],
+          },
+        }),
       });
       status = response.status;
       responseHeaders = response.headers;
@@ -57,6 +70,22 @@ export function createTransport(baseUrl: string, accessToken: string, http: KyIn
     if (status >= 400) throw apiError(status, body, responseHeaders, ctx);
     ctx.response = { status, headers: responseHeaders, body };
   };
+}
+
+/**
+ * Whether a fetch takes the attempt's signal from its own init (it says so with
+ * DIRECT_SIGNAL: nodeFetch does). Such a fetch gets the signal directly instead of through
+ * ky, which would combine it with its own through AbortSignal.any (on Node 20 about a tenth
+ * of a call's CPU, and a listener left on a long-lived caller signal per call). Node's
+ * global fetch does not qualify: its Request follows a signal only through a WeakRef, so
+ * the signal must reach it on ky's Request, which the transport keeps reachable.
+ */
+function takesSignalDirectly(f: typeof fetch | undefined): f is typeof fetch {
+  return f !== undefined && (f as unknown as Record<symbol, unknown>)[DIRECT_SIGNAL] === true;
+}
+
+function withSignal(f: typeof fetch, signal: AbortSignal | undefined): typeof fetch {
+  return signal === undefined ? f : (input, init) => f(input, { ...init, signal });
 }
 
 // ky hands hooks its normalized options, which hold the client's fetch (or the global one).

@@ -41,7 +41,11 @@ test.after(async () => {
 const base = () => ["--url", server.url];
 
 test("--help on every command prints examples and exits 0", async () => {
-  for (const command of [[], ["get"], ["patch"], ["list"], ["deactivate"], ["activate"], ["delete"], ["rename"]]) {
+  for (
+    const command of [[], ["get"], ["patch"], ["list"], ["deactivate"], ["activate"], ["delete"], [
+      "rename",
+    ]]
+  ) {
     const r = await runCli([...command, "--help"]);
     assert.is(r.code, 0, `${command.join(" ")} --help: ${r.stderr}`);
     assert.match(r.stdout, /Examples:/, `${command} help has examples`);
@@ -58,9 +62,13 @@ test("usage errors exit 2: unknown option, bad id, missing token, bad choice", a
   const noToken = await runCli([...base(), "list", "--instance", instanceA]);
   assert.is(noToken.code, 2);
   assert.match(noToken.stderr, /LOSANT_API_TOKEN/);
-  const choice = await runCli([...base(), "list", "--instance", instanceA, "--status", "maybe"], { env });
+  const choice = await runCli([...base(), "list", "--instance", instanceA, "--status", "maybe"], {
+    env,
+  });
   assert.is(choice.code, 2);
-  const noSelection = await runCli([...base(), "deactivate", "--instance", instanceA, "--yes"], { env });
+  const noSelection = await runCli([...base(), "deactivate", "--instance", instanceA, "--yes"], {
+    env,
+  });
   assert.is(noSelection.code, 2);
   assert.match(noSelection.stderr, /needs a selection/);
 });
@@ -69,14 +77,21 @@ test("get prints a token; --json parses and carries no secret; a missing token e
   const stored = server.store.listTokens(instanceA)[0];
   const human = await runCli([...base(), "get", stored.id, "--instance", instanceA], { env });
   assert.is(human.code, 0, human.stderr);
-  assert.match(human.stdout, new RegExp(`name:\\s+${stored.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
-  const json = await runCli([...base(), "get", stored.id, "--instance", instanceA, "--json"], { env });
+  assert.match(
+    human.stdout,
+    new RegExp(`name:\\s+${stored.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`),
+  );
+  const json = await runCli([...base(), "get", stored.id, "--instance", instanceA, "--json"], {
+    env,
+  });
   const token: Json = JSON.parse(json.stdout);
   assert.is(token.id, stored.id);
   assert.is(token.status, stored.status);
   assert.is(token.token, undefined);
   assert.not.ok(json.stdout.includes(stored.token));
-  const missing = await runCli([...base(), "get", "a".repeat(24), "--instance", instanceA], { env });
+  const missing = await runCli([...base(), "get", "a".repeat(24), "--instance", instanceA], {
+    env,
+  });
   assert.is(missing.code, 1);
   assert.match(missing.stderr, /not found/i);
 });
@@ -84,10 +99,26 @@ test("get prints a token; --json parses and carries no secret; a missing token e
 test("--token-file works; --token works and warns about shell history", async () => {
   const file = join(dir, "token");
   writeFileSync(file, `${accessToken}\n`);
-  const fromFile = await runCli([...base(), "--token-file", file, "list", "--instance", instanceA, "--json"]);
+  const fromFile = await runCli([
+    ...base(),
+    "--token-file",
+    file,
+    "list",
+    "--instance",
+    instanceA,
+    "--json",
+  ]);
   assert.is(fromFile.code, 0, fromFile.stderr);
   assert.is(JSON.parse(fromFile.stdout).length, server.store.listTokens(instanceA).length);
-  const inline = await runCli([...base(), "--token", accessToken, "list", "--instance", instanceA, "--json"]);
+  const inline = await runCli([
+    ...base(),
+    "--token",
+    accessToken,
+    "list",
+    "--instance",
+    instanceA,
+    "--json",
+  ]);
   assert.is(inline.code, 0);
   assert.match(inline.stderr, /shell history/);
 });
@@ -95,7 +126,16 @@ test("--token-file works; --token works and warns about shell history", async ()
 test("patch changes a token; list --json and --ndjson parse and filter", async () => {
   const target = server.store.listTokens(instanceB)[1];
   const r = await runCli(
-    [...base(), "patch", target.id, "--instance", instanceB, "--name", "ci-renamed-by-cli", "--json"],
+    [
+      ...base(),
+      "patch",
+      target.id,
+      "--instance",
+      instanceB,
+      "--name",
+      "ci-renamed-by-cli",
+      "--json",
+    ],
     { env },
   );
   assert.is(r.code, 0, r.stderr);
@@ -104,15 +144,36 @@ test("patch changes a token; list --json and --ndjson parse and filter", async (
   const nothing = await runCli([...base(), "patch", target.id, "--instance", instanceB], { env });
   assert.is(nothing.code, 2);
 
-  const list = await runCli([...base(), "list", "--instance", instanceA, "--instance", instanceB, "--filter", "ci-*", "--json"], {
+  const list = await runCli([
+    ...base(),
+    "list",
+    "--instance",
+    instanceA,
+    "--instance",
+    instanceB,
+    "--filter",
+    "ci-*",
+    "--json",
+  ], {
     env,
   });
   const tokens: Json[] = JSON.parse(list.stdout);
   assert.is(tokens.length, ciTokens(instanceA).length + ciTokens(instanceB).length);
   assert.ok(tokens.every((t) => /^ci-/i.test(t.name) && typeof t.instanceId === "string"));
-  const nd = await runCli([...base(), "list", "--instance", instanceA, "--status", "inactive", "--ndjson"], { env });
+  const nd = await runCli([
+    ...base(),
+    "list",
+    "--instance",
+    instanceA,
+    "--status",
+    "inactive",
+    "--ndjson",
+  ], { env });
   const lines = nd.stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
-  assert.is(lines.length, server.store.listTokens(instanceA).filter((t) => t.status === "inactive").length);
+  assert.is(
+    lines.length,
+    server.store.listTokens(instanceA).filter((t) => t.status === "inactive").length,
+  );
   assert.ok(lines.every((t: Json) => t.status === "inactive"));
 });
 
@@ -122,7 +183,10 @@ test("delete <id> refuses without --yes off a terminal, honours a refused prompt
   const refused = await runCli(args, { env });
   assert.is(refused.code, 2);
   assert.match(refused.stderr, /--yes/);
-  const said = await runCli(args, { env: { ...env, LOSANT_TOKENS_INTERACTIVE: "1" }, input: "n\n" });
+  const said = await runCli(args, {
+    env: { ...env, LOSANT_TOKENS_INTERACTIVE: "1" },
+    input: "n\n",
+  });
   assert.is(said.code, 1);
   assert.match(said.stderr, /\[y\/N\]/);
   assert.ok(server.store.getToken(instanceA, target.id), "still there after a refusal");
@@ -136,7 +200,10 @@ test("bulk: a refused confirmation changes nothing; --yes --json reports and cha
   const before = active().length;
   assert.ok(before > 2, "the seed has active ci-* tokens");
   const args = [...base(), "deactivate", "--instance", instanceB, "--filter", "ci-*"];
-  const refused = await runCli(args, { env: { ...env, LOSANT_TOKENS_INTERACTIVE: "1" }, input: "no\n" });
+  const refused = await runCli(args, {
+    env: { ...env, LOSANT_TOKENS_INTERACTIVE: "1" },
+    input: "no\n",
+  });
   assert.is(refused.code, 1);
   assert.match(refused.stderr, new RegExp(`instance ${instanceB}: ${before}`));
   assert.is(active().length, before);
@@ -163,13 +230,34 @@ test("bulk: a refused confirmation changes nothing; --yes --json reports and cha
 test("rename --from/--to maps the glob; --dry-run changes nothing", async () => {
   const names = ciTokens(instanceB).map((t) => t.name);
   const dry = await runCli(
-    [...base(), "rename", "--instance", instanceB, "--from", "ci-*", "--to", "old-ci-*", "--dry-run", "--json"],
+    [
+      ...base(),
+      "rename",
+      "--instance",
+      instanceB,
+      "--from",
+      "ci-*",
+      "--to",
+      "old-ci-*",
+      "--dry-run",
+      "--json",
+    ],
     { env },
   );
   assert.is(dry.code, 0, dry.stderr);
   assert.is(JSON.parse(dry.stdout).dryRun, true);
   assert.equal(ciTokens(instanceB).map((t) => t.name), names);
-  const r = await runCli([...base(), "rename", "--instance", instanceB, "--from", "ci-*", "--to", "old-ci-*", "--yes"], { env });
+  const r = await runCli([
+    ...base(),
+    "rename",
+    "--instance",
+    instanceB,
+    "--from",
+    "ci-*",
+    "--to",
+    "old-ci-*",
+    "--yes",
+  ], { env });
   assert.is(r.code, 0, r.stderr);
   const renamed = server.store.listTokens(instanceB).map((t) => t.name);
   for (const name of names) assert.ok(renamed.includes(`old-${name}`), `${name} renamed`);
@@ -177,7 +265,10 @@ test("rename --from/--to maps the glob; --dry-run changes nothing", async () => 
 });
 
 test("the CLI's own access token runs last and is called out", async () => {
-  const self = server.issueAccessToken(["all.Instance"], { instanceId: instanceB, name: "ci-self" });
+  const self = server.issueAccessToken(["all.Instance"], {
+    instanceId: instanceB,
+    name: "ci-self",
+  });
   const victim = server.store.createToken(instanceB, { name: "ci-zz-victim", status: "active" });
   const r = await runCli(
     [...base(), "deactivate", "--instance", instanceB, "--filter", "ci-*", "--yes", "--ndjson"],
@@ -244,6 +335,15 @@ test("--embedded runs with no account", async () => {
   const tokens: Json[] = JSON.parse(r.stdout);
   assert.ok(tokens.length > 0);
   assert.ok(new Set(tokens.map((t) => t.instanceId)).size === 3);
+  // The ids in `get --help` are the embedded seed's: the example must keep working.
+  const example = await runCli([
+    "--embedded",
+    "get",
+    "0eb7c31d72589228fac0f8ba",
+    "--instance",
+    "02ff152c0fdc7f12fa169e5e",
+  ]);
+  assert.is(example.code, 0, example.stderr);
   const both = await runCli(["--embedded", "--url", "http://127.0.0.1:1", "list"]);
   assert.is(both.code, 2);
 });

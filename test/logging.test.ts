@@ -31,7 +31,10 @@ function capture(): { logger: pino.Logger; lines: string[]; records: () => Json[
   return { logger, lines, records: () => lines.map((l) => JSON.parse(l)) };
 }
 
-async function expectError<E>(run: () => Promise<unknown>, type: new (...args: never[]) => E): Promise<E> {
+async function expectError<E>(
+  run: () => Promise<unknown>,
+  type: new (...args: never[]) => E,
+): Promise<E> {
   try {
     await run();
   } catch (error) {
@@ -77,26 +80,49 @@ test("a full run logs each attempt, retry and failure, and never a secret", asyn
     await listTokensPage(client, { instanceId, perPage: 5 });
 
     // Every error class.
-    await expectError(() => getToken(client, { instanceId, apiTokenId: "a".repeat(24) }), LosantApiError);
-    await expectError(() => getToken(client, { instanceId: "nope", apiTokenId }), LosantValidationError);
-    const bad = createClient({ accessToken: `${accessToken}x`, url: server.url, logger, retry: false });
+    await expectError(
+      () => getToken(client, { instanceId, apiTokenId: "a".repeat(24) }),
+      LosantApiError,
+    );
+    await expectError(
+      () => getToken(client, { instanceId: "nope", apiTokenId }),
+      LosantValidationError,
+    );
+    const bad = createClient({
+      accessToken: `${accessToken}x`,
+      url: server.url,
+      logger,
+      retry: false,
+    });
     await expectError(() => getToken(bad, { instanceId, apiTokenId }), LosantApiError);
     server.faults.add({ action: "get", reset: "before", times: 1 });
-    await expectError(() => getToken(client, { instanceId, apiTokenId }, { retry: false }), LosantNetworkError);
+    await expectError(
+      () => getToken(client, { instanceId, apiTokenId }, { retry: false }),
+      LosantNetworkError,
+    );
     server.faults.add({ action: "get", stallAfterHeadersMs: 500, times: 1 });
     await expectError(
       () => getToken(client, { instanceId, apiTokenId }, { retry: false, timeout: 100 }),
       LosantTimeoutError,
     );
     server.faults.add({ action: "delete", status: 200, body: { unexpected: true }, times: 1 });
-    await expectError(() => deleteToken(client, { instanceId, apiTokenId: tokens[1].id }), LosantResponseError);
+    await expectError(
+      () => deleteToken(client, { instanceId, apiTokenId: tokens[1].id }),
+      LosantResponseError,
+    );
     server.faults.add({ action: "get", status: 429, retryAfter: 3600, times: 1 });
     await expectError(() => getToken(client, { instanceId, apiTokenId }), LosantRetryAfterError);
 
     // A batch through retries.
     server.faults.add({ action: "patch", instanceId: other, status: 503, times: 3 });
-    const items = server.store.listTokens(other).map((t) => ({ instanceId: other, apiTokenId: t.id }));
-    const report = await patchTokens(client, items, { apiToken: { status: "inactive" }, concurrency: 4 });
+    const items = server.store.listTokens(other).map((t) => ({
+      instanceId: other,
+      apiTokenId: t.id,
+    }));
+    const report = await patchTokens(client, items, {
+      apiToken: { status: "inactive" },
+      concurrency: 4,
+    });
     assert.is(report.succeeded, items.length);
     secrets.push(...server.store.listTokens(other).map((t) => t.token));
 
@@ -110,16 +136,37 @@ test("a full run logs each attempt, retry and failure, and never a secret", asyn
     const warn = recs.filter((r) => r.level === 40);
     const error = recs.filter((r) => r.level === 50);
     const firstGet = debug.filter((r) => r.action === "getToken" && r.apiTokenId === apiTokenId);
-    assert.equal(firstGet.slice(0, 3).map((r) => [r.attempt, r.status]), [[1, 503], [2, 503], [3, 200]]);
+    assert.equal(firstGet.slice(0, 3).map((r) => [r.attempt, r.status]), [[1, 503], [2, 503], [
+      3,
+      200,
+    ]]);
     for (const r of debug) {
-      for (const field of ["action", "method", "path", "attempt", "durationMs", "instanceId", "requestId"]) {
+      for (
+        const field of [
+          "action",
+          "method",
+          "path",
+          "attempt",
+          "durationMs",
+          "instanceId",
+          "requestId",
+        ]
+      ) {
         assert.ok(r[field] !== undefined, `debug line has ${field}`);
       }
     }
     assert.ok(warn.length >= 2 + 3, `retries at warn (${warn.length})`);
     assert.ok(warn.every((r) => typeof r.delayMs === "number" && r.error?.type));
     const errorTypes = new Set(error.map((r) => r.error.type));
-    for (const type of ["LosantApiError", "LosantNetworkError", "LosantTimeoutError", "LosantResponseError", "LosantRetryAfterError"]) {
+    for (
+      const type of [
+        "LosantApiError",
+        "LosantNetworkError",
+        "LosantTimeoutError",
+        "LosantResponseError",
+        "LosantRetryAfterError",
+      ]
+    ) {
       assert.ok(errorTypes.has(type), `final ${type} at error`);
     }
     assert.ok(error.some((r) => r.status === 401));
@@ -129,7 +176,9 @@ test("a full run logs each attempt, retry and failure, and never a secret", asyn
 });
 
 test("records are allow-listed: no headers, no body, no cause", () => {
-  const error = new LosantApiError(500, "ServerError", "boom", { cause: { authorization: "Bearer s3cret" } });
+  const error = new LosantApiError(500, "ServerError", "boom", {
+    cause: { authorization: "Bearer s3cret" },
+  });
   (error as unknown as Record<string, unknown>).headers = { authorization: "Bearer s3cret" };
   const record = errorRecord(error);
   assert.equal(Object.keys(record).sort(), ["losantType", "message", "statusCode", "type"]);

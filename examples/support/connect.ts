@@ -30,5 +30,10 @@ export async function connect(seed = { instances: 1, tokensPerInstance: 20 }): P
   }
   const server = await startFakeLosant({ seed: { ...seed, random: 11 } });
   const { token } = server.issueAccessToken(["all.Instance"], { name: "examples" });
-  return { url: server.url, accessToken: token, instanceIds: server.instanceIds, close: () => server.close() };
+  return {
+    url: server.url,
+    accessToken: token,
+    instanceIds: server.instanceIds,
+    close: () => server.close(),
+  };
 }

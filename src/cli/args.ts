@@ -41,7 +41,9 @@ export function id(value: string): string {
 /** Throws a UsageError naming the first argument that is not an id. */
 export function checkIds(values: readonly string[], what: string): string[] {
   for (const value of values) {
-    if (!ID_PATTERN.test(value)) throw new UsageError(`${what} "${value}" is not a 24 hex digit id`);
+    if (!ID_PATTERN.test(value)) {
+      throw new UsageError(`${what} "${value}" is not a 24 hex digit id`);
+    }
   }
   return [...values];
 }
@@ -75,7 +77,9 @@ export async function resolveInstances(
   }
   if (ids.length === 0 && fallback !== undefined) ids.push(...fallback);
   if (ids.length === 0) {
-    throw new UsageError("no instance given: pass --instance <id> (repeatable) or --instances-file");
+    throw new UsageError(
+      "no instance given: pass --instance <id> (repeatable) or --instances-file",
+    );
   }
   checkIds(ids, "instance");
   const seen = new Set<string>();
@@ -94,6 +98,8 @@ export async function oneInstance(
 ): Promise<string> {
   const explicit = options.instance?.length || options.instancesFile !== undefined;
   const ids = await resolveInstances(options, explicit ? undefined : fallback?.slice(0, 1));
-  if (ids.length !== 1) throw new UsageError("this command acts on one instance: pass one --instance");
+  if (ids.length !== 1) {
+    throw new UsageError("this command acts on one instance: pass one --instance");
+  }
   return ids[0];
 }

@@ -11,7 +11,11 @@ import type { Io } from "./io.ts";
  * @example
  * if (!(await confirm("Delete 12 tokens?", { yes: options.yes }, io))) return EXIT.failed;
  */
-export async function confirm(question: string, options: { yes?: boolean }, io: Io): Promise<boolean> {
+export async function confirm(
+  question: string,
+  options: { yes?: boolean },
+  io: Io,
+): Promise<boolean> {
   if (options.yes) return true;
   if (!io.interactive) {
     throw new UsageError("refusing to change tokens without confirmation: pass --yes to proceed");

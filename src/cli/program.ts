@@ -18,12 +18,17 @@ import type { Io } from "./io.ts";
  */
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command("losant-tokens")
-    .description("Read, update, revoke and audit Losant instance API tokens, one at a time or in bulk.")
+    .description(
+      "Read, update, revoke and audit Losant instance API tokens, one at a time or in bulk.",
+    )
     .version(VERSION)
     .option("--url <url>", "API base URL", undefined)
     .option("--token-file <path>", "read the access token from this file (else LOSANT_API_TOKEN)")
     .addOption(
-      new Option("--token <value>", "the access token itself (lands in shell history: prefer the env or --token-file)"),
+      new Option(
+        "--token <value>",
+        "the access token itself (lands in shell history: prefer the env or --token-file)",
+      ),
     )
     .option("--embedded", "run against a freshly seeded embedded server (no account, no network)")
     .option("-v, --verbose", "log every HTTP attempt (pino JSON lines on stderr)")

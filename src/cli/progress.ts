@@ -29,7 +29,12 @@ export interface ProgressView {
  * const report = await patchTokens(client, items, { onProgress: (p) => view.update(p) });
  * view.stop();
  */
-export function createProgressView(io: Io, total: number, label: string, live = io.stderrIsTty): ProgressView {
+export function createProgressView(
+  io: Io,
+  total: number,
+  label: string,
+  live = io.stderrIsTty,
+): ProgressView {
   if (!live) {
     let last = "";
     return {
@@ -46,7 +51,8 @@ export function createProgressView(io: Io, total: number, label: string, live = 
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: `${label} {bar} {percentage}% | {value}/{total} | ok {ok} failed {failed} skipped {skipped} | {rate}/s`,
+      format:
+        `${label} {bar} {percentage}% | {value}/{total} | ok {ok} failed {failed} skipped {skipped} | {rate}/s`,
       hideCursor: true,
       clearOnComplete: false,
       etaBuffer: 50,

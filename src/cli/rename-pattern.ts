@@ -21,10 +21,14 @@ export function compileRename(from: string, to: string): Renamer {
   const toStars = to.split("*").length - 1;
   if (fromStars === 0) throw new UsageError("--from must contain a * (e.g. 'ci-*')");
   if (toStars > fromStars) {
-    throw new UsageError(`--to has ${toStars} * but --from only ${fromStars}: each * of --to takes one of --from`);
+    throw new UsageError(
+      `--to has ${toStars} * but --from only ${fromStars}: each * of --to takes one of --from`,
+    );
   }
   if (to.trim() === "") throw new UsageError("--to must not be empty");
-  const source = from.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")).join("(.*)");
+  const source = from.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")).join(
+    "(.*)",
+  );
   const pattern = new RegExp(`^${source}$`, "is");
   const toParts = to.split("*");
   return {

@@ -34,11 +34,16 @@ export async function selectForCli(
   for (const instanceId of options.instances) {
     const params: ListTokensParams = { instanceId, sortField: "name" };
     // The API filters on one field: a name glob narrows most; status is checked here.
-    if (options.filter !== undefined) Object.assign(params, { filterField: "name", filter: options.filter });
-    else if (options.status !== undefined) Object.assign(params, { filterField: "status", filter: options.status });
+    if (options.filter !== undefined) {
+      Object.assign(params, { filterField: "name", filter: options.filter });
+    } else if (options.status !== undefined) {
+      Object.assign(params, { filterField: "status", filter: options.status });
+    }
     for await (const token of listTokens(client, params, { signal })) {
       if (options.status !== undefined && token.status !== options.status) continue;
-      if (options.expired && !(token.expirationDate && Date.parse(token.expirationDate) <= now)) continue;
+      if (options.expired && !(token.expirationDate && Date.parse(token.expirationDate) <= now)) {
+        continue;
+      }
       selected.push({ instanceId, token });
     }
   }

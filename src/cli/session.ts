@@ -46,7 +46,9 @@ export async function openSession(globals: GlobalOptions, io: Io): Promise<Sessi
   const logger = globals.verbose ? createCliLogger("debug") : undefined;
   if (globals.embedded) {
     const embedded = await startEmbedded();
-    io.err(`embedded server at ${embedded.server.url} (${embedded.instanceIds.length} instances)\n`);
+    io.err(
+      `embedded server at ${embedded.server.url} (${embedded.instanceIds.length} instances)\n`,
+    );
     const client = createClient({
       accessToken: embedded.accessToken,
       url: embedded.server.url,

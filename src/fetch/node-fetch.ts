@@ -14,6 +14,7 @@
  * - Redirects are not followed: a 3xx comes back as it is, so an Authorization header is
  *   never replayed to another origin.
  * - `response.url` is empty and `response.redirected` false, as for any constructed Response.
+ * - The Response is a {@link BufferedResponse}: the body stays bytes until `.body` is read.
  *
  * @example
  * import { createClient, getToken } from "losant-tokens";
@@ -27,6 +28,8 @@ import { Buffer } from "node:buffer";
 import { promisify } from "node:util";
 import * as zlib from "node:zlib";
 import { Agent, type Dispatcher } from "undici";
+import { BufferedResponse } from "./buffered-response.ts";
+import { DIRECT_SIGNAL } from "./direct-signal.ts";
 
 /** Options for {@link createNodeFetch}. */
 export interface NodeFetchOptions {
@@ -59,7 +62,7 @@ const decoders: Record<string, (buffer: Buffer) => Promise<Buffer>> = {
  */
 export function createNodeFetch(options: NodeFetchOptions = {}): FetchFunction {
   let dispatcher = options.dispatcher;
-  return async (input, init) => {
+  const fetch: FetchFunction = async (input, init) => {
     // Created on first use: importing this module opens nothing and keeps nothing alive.
     dispatcher ??= new Agent();
     let request: Request | undefined;
@@ -82,7 +85,10 @@ export function createNodeFetch(options: NodeFetchOptions = {}): FetchFunction {
         method = (init?.method ?? "GET").toUpperCase();
         headers = flatHeaders(init?.headers);
         body = plainBody(init?.body);
-        if (body !== undefined && typeof init!.body === "string" && !hasHeader(headers, "content-type")) {
+        if (
+          body !== undefined && typeof init!.body === "string" &&
+          !hasHeader(headers, "content-type")
+        ) {
           headers.push("content-type", "text/plain;charset=UTF-8");
         }
       } else {
@@ -93,14 +99,21 @@ export function createNodeFetch(options: NodeFetchOptions = {}): FetchFunction {
       }
     } catch (error) {
       // Bad URL or header: fetch rejects with a TypeError before sending anything.
-      throw error instanceof TypeError ? error : new TypeError("fetch failed", { cause: cleanCause(error) });
+      throw error instanceof TypeError
+        ? error
+        : new TypeError("fetch failed", { cause: cleanCause(error) });
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw new TypeError("fetch failed", { cause: new Error(`unsupported scheme ${url.protocol}`) });
+      throw new TypeError("fetch failed", {
+        cause: new Error(`unsupported scheme ${url.protocol}`),
+      });
     }
     if (!hasHeader(headers, "accept-encoding")) {
       // What the global fetch asks for, so servers compress the same way for both.
-      headers.push("accept-encoding", url.protocol === "https:" ? "br, gzip, deflate" : "gzip, deflate");
+      headers.push(
+        "accept-encoding",
+        url.protocol === "https:" ? "br, gzip, deflate" : "gzip, deflate",
+      );
     }
     if (signal?.aborted) throw signal.reason;
     const raw = await send(dispatcher, url, method, headers, body, signal);
@@ -113,8 +126,15 @@ export function createNodeFetch(options: NodeFetchOptions = {}): FetchFunction {
         throw new TypeError("fetch failed", { cause: cleanCause(error) });
       }
     }
-    return new Response(bytes, { status: raw.status, statusText: raw.statusText, headers: raw.headers });
+    return new BufferedResponse(bytes, {
+      status: raw.status,
+      statusText: raw.statusText,
+      headers: raw.headers,
+    });
   };
+  // It honours init.signal until the body is in: the transport may hand it the signal itself.
+  Object.defineProperty(fetch, DIRECT_SIGNAL, { value: true });
+  return fetch;
 }
 
 /**
@@ -182,7 +202,12 @@ function send(
           : chunks.length === 1
           ? chunks[0]!
           : Buffer.concat(chunks);
-        finish(undefined, { status, statusText, headers: responseHeaders ?? new Headers(), body: bytes });
+        finish(undefined, {
+          status,
+          statusText,
+          headers: responseHeaders ?? new Headers(),
+          body: bytes,
+        });
       },
       onResponseError(_c, error) {
         if (signal?.aborted) finish(signal.reason);
@@ -239,10 +264,14 @@ function flatHeaders(init: HeadersInit | undefined): string[] {
   const flat: string[] = [];
   if (init === undefined) return flat;
   if (init instanceof Headers || Array.isArray(init)) {
-    for (const [name, value] of init as Iterable<[string, string]>) flat.push(name.toLowerCase(), value);
+    for (const [name, value] of init as Iterable<[string, string]>) {
+      flat.push(name.toLowerCase(), value);
+    }
     return flat;
   }
-  for (const name of Object.keys(init)) flat.push(name.toLowerCase(), (init as Record<string, string>)[name]!);
+  for (const name of Object.keys(init)) {
+    flat.push(name.toLowerCase(), (init as Record<string, string>)[name]!);
+  }
   return flat;
 }
 
@@ -256,7 +285,7 @@ function toHeaders(raw: Record<string, string | string[] | undefined>): Headers 
   for (const name of Object.keys(raw)) {
     const value = raw[name];
     if (value === undefined) continue;
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+    if (Array.isArray(value)) { for (const item of value) headers.append(name, item); }
     else headers.append(name, value);
   }
   return headers;

@@ -1,4 +1,4 @@
-import { type Logger, enabled } from "../logging/logger.ts";
+import { enabled, type Logger } from "../logging/logger.ts";
 import { requestMessage, requestRecord } from "../logging/log-record.ts";
 import type { Middleware } from "./context.ts";
 import type { RetryInfo } from "./retry-options.ts";

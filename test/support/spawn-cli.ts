@@ -36,12 +36,25 @@ export interface Running {
  * Starts a TypeScript file with Node and tsx whatever runtime runs the test: the CLI's bin
  * is a Node program, and one way of starting it keeps every runtime's test identical.
  */
-export function startScript(file: string, args: readonly string[], options: SpawnOptions = {}): Running {
+export function startScript(
+  file: string,
+  args: readonly string[],
+  options: SpawnOptions = {},
+): Running {
+  return startProgram("node", ["--import", "tsx", file, ...args], options);
+}
+
+/** Starts any program in the repository root, its output collected. */
+export function startProgram(
+  command: string,
+  args: readonly string[],
+  options: SpawnOptions = {},
+): Running {
   // Undefined means "unset": not every runtime's spawn drops undefined values itself.
   const env: Record<string, string> = {};
   const merged = { ...process.env, NO_COLOR: "1", LOSANT_API_TOKEN: undefined, ...options.env };
   for (const [key, value] of Object.entries(merged)) if (value !== undefined) env[key] = value;
-  const child = spawn("node", ["--import", "tsx", file, ...args], {
+  const child = spawn(command, [...args], {
     cwd: ROOT,
     env,
     stdio: ["pipe", "pipe", "pipe"],
@@ -76,7 +89,10 @@ export function startScript(file: string, args: readonly string[], options: Spaw
     waitForStderr(pattern, ms = 20_000) {
       if (pattern.test(stderr)) return Promise.resolve();
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${pattern} on stderr in ${ms} ms:\n${stderr}`)), ms);
+        const timer = setTimeout(
+          () => reject(new Error(`no ${pattern} on stderr in ${ms} ms:\n${stderr}`)),
+          ms,
+        );
         waiters.push({
           pattern,
           resolve: () => {
@@ -91,7 +107,11 @@ export function startScript(file: string, args: readonly string[], options: Spaw
 }
 
 /** Runs a script to the end. */
-export function runScript(file: string, args: readonly string[], options: SpawnOptions = {}): Promise<Finished> {
+export function runScript(
+  file: string,
+  args: readonly string[],
+  options: SpawnOptions = {},
+): Promise<Finished> {
   return startScript(file, args, options).done;
 }
 

@@ -45,8 +45,10 @@ interface BulkOptions {
 }
 
 const DESCRIPTIONS: Record<BulkKind, string> = {
-  deactivate: "set status inactive on every selected token (active ones, unless --status says otherwise)",
-  activate: "set status active on every selected token (inactive ones, unless --status says otherwise)",
+  deactivate:
+    "set status inactive on every selected token (active ones, unless --status says otherwise)",
+  activate:
+    "set status active on every selected token (inactive ones, unless --status says otherwise)",
   delete: "delete the named tokens, or every selected token",
   rename: "rename every token matching --from to the --to pattern",
 };
@@ -81,30 +83,51 @@ const EXAMPLES: Record<BulkKind, string> = {
 export function registerBulk(program: Command, io: Io, setExit: (code: number) => void): void {
   for (const kind of ["deactivate", "activate", "delete", "rename"] as const) {
     const cmd = program.command(kind).description(DESCRIPTIONS[kind]);
-    if (kind === "delete") cmd.argument("[apiTokenId...]", "tokens to delete (with one --instance)");
+    if (kind === "delete") {
+      cmd.argument("[apiTokenId...]", "tokens to delete (with one --instance)");
+    }
     cmd
       .option("--instance <id>", "an instance to work on (repeatable)", collect)
       .option("--instances-file <path>", "a file of instance ids, one per line (# comments)");
     if (kind === "rename") {
       cmd
         .requiredOption("--from <glob>", "names to rename, e.g. 'ci-*' (the only wildcard is *)")
-        .requiredOption("--to <pattern>", "new names; each * takes what --from's * matched, e.g. 'old-ci-*'");
+        .requiredOption(
+          "--to <pattern>",
+          "new names; each * takes what --from's * matched, e.g. 'old-ci-*'",
+        );
     } else {
       cmd.option("--filter <glob>", "only tokens whose name matches, e.g. 'ci-*'");
     }
     cmd
-      .addOption(new Option("--status <status>", "only active or inactive tokens").choices(["active", "inactive"]))
+      .addOption(
+        new Option("--status <status>", "only active or inactive tokens").choices([
+          "active",
+          "inactive",
+        ]),
+      )
       .option("--expired", "only tokens whose expiration date has passed");
-    if (kind !== "rename") cmd.option("--all", "every token of the instances (when no filter is given)");
+    if (kind !== "rename") {
+      cmd.option("--all", "every token of the instances (when no filter is given)");
+    }
     cmd
       .option("--dry-run", "show what would change (reads each token), change nothing")
       .option("--concurrency <n>", "calls in flight at once", positiveInt, 8)
-      .option("--results-file <path>", "append one NDJSON result per token as they finish (for --resume)")
-      .option("--resume [path]", "skip what an earlier run's results file says succeeded (default: --results-file)")
+      .option(
+        "--results-file <path>",
+        "append one NDJSON result per token as they finish (for --resume)",
+      )
+      .option(
+        "--resume [path]",
+        "skip what an earlier run's results file says succeeded (default: --results-file)",
+      )
       .option("-y, --yes", "do not ask for confirmation (required when not on a terminal)")
       .option("--json", "print the final report as one JSON object on stdout")
       .option("--ndjson", "stream one JSON result per line on stdout")
-      .addOption(new Option("--progress-interval <ms>", "ms between progress updates").argParser(positiveInt).default(500).hideHelp())
+      .addOption(
+        new Option("--progress-interval <ms>", "ms between progress updates").argParser(positiveInt)
+          .default(500).hideHelp(),
+      )
       .addHelpText("after", `\nExamples:${EXAMPLES[kind]}`)
       .action(async (...args: unknown[]) => {
         const command = args.at(-1) as Command;
@@ -112,10 +135,11 @@ export function registerBulk(program: Command, io: Io, setExit: (code: number) =
         const ids = kind === "delete" ? (args[0] as string[]) : [];
         const globals = command.optsWithGlobals() as GlobalOptions;
         setExit(
-          await runCommand(io, globals, (ctx) =>
-            ids.length > 0
-              ? deleteByIds(ctx, ids, options)
-              : runBulk(ctx, kind, options)),
+          await runCommand(
+            io,
+            globals,
+            (ctx) => ids.length > 0 ? deleteByIds(ctx, ids, options) : runBulk(ctx, kind, options),
+          ),
         );
       });
   }
@@ -129,7 +153,9 @@ function patchOf(kind: BulkKind): ApiTokenPatch | undefined {
 }
 
 function checkOptions(kind: BulkKind, options: BulkOptions): Renamer | undefined {
-  if (options.json && options.ndjson) throw new UsageError("--json and --ndjson cannot be used together");
+  if (options.json && options.ndjson) {
+    throw new UsageError("--json and --ndjson cannot be used together");
+  }
   if (kind === "rename") return compileRename(options.from!, options.to!);
   const narrowed = options.filter !== undefined || options.status !== undefined || options.expired;
   if (!narrowed && !options.all) {
@@ -154,7 +180,8 @@ async function runBulk(ctx: CommandContext, kind: BulkKind, options: BulkOptions
   const instances = await resolveInstances(options, session.defaultInstances);
   // deactivate touches active tokens and activate inactive ones, unless told otherwise:
   // the plan then counts only real changes.
-  const status = options.status ?? (kind === "deactivate" ? "active" : kind === "activate" ? "inactive" : undefined);
+  const status = options.status ??
+    (kind === "deactivate" ? "active" : kind === "activate" ? "inactive" : undefined);
   const selected = await selectForCli(session.client, {
     instances,
     filter: renamer?.filter ?? options.filter,
@@ -178,7 +205,8 @@ async function runBulk(ctx: CommandContext, kind: BulkKind, options: BulkOptions
     return EXIT.ok;
   }
   if (!options.dryRun) {
-    const question = `${VERBS[kind]} ${planned.length} token(s) in ${countInstances(planned)} instance(s)` +
+    const question =
+      `${VERBS[kind]} ${planned.length} token(s) in ${countInstances(planned)} instance(s)` +
       `${ownIncluded ? " (including this CLI's own access token, last)" : ""}?`;
     if (!(await confirm(question, options, io))) {
       io.err("aborted: nothing changed\n");
@@ -211,18 +239,25 @@ async function runBulk(ctx: CommandContext, kind: BulkKind, options: BulkOptions
   };
   const job: BatchJob = kind === "delete"
     ? deleteTokens(session.client, items, batchOptions)
-    : patchTokens(session.client, items, { ...batchOptions, ...(renamer ? {} : { apiToken: patchOf(kind) }) });
+    : patchTokens(session.client, items, {
+      ...batchOptions,
+      ...(renamer ? {} : { apiToken: patchOf(kind) }),
+    });
 
   // Each result is written synchronously as it arrives, so a crash or a second Ctrl-C
   // loses at most the line being written.
   const fd = options.resultsFile === undefined ? undefined : openSync(options.resultsFile, "a");
-  const perInstance = new Map<string, Record<"succeeded" | "failed" | "cancelled" | "skipped", number>>();
+  const perInstance = new Map<
+    string,
+    Record<"succeeded" | "failed" | "cancelled" | "skipped", number>
+  >();
   job.results$.subscribe((result: BatchResult) => {
     const line = toNdjson(result);
     if (fd !== undefined) writeSync(fd, line);
     if (options.ndjson) io.out(line);
     const instanceId = result.key.split("/")[0];
-    const row = perInstance.get(instanceId) ?? { succeeded: 0, failed: 0, cancelled: 0, skipped: 0 };
+    const row = perInstance.get(instanceId) ??
+      { succeeded: 0, failed: 0, cancelled: 0, skipped: 0 };
     row[result.status] += 1;
     perInstance.set(instanceId, row);
   });
@@ -265,13 +300,21 @@ function printPlan(
   for (const instanceId of instances) {
     const mine = planned.filter((s) => s.instanceId.toLowerCase() === instanceId.toLowerCase());
     const names = mine.slice(0, 5).map((s) =>
-      renamer ? `${s.token.name} → ${renamer.rename(s.token.name ?? "")}` : (s.token.name ?? s.token.id)
+      renamer
+        ? `${s.token.name} → ${renamer.rename(s.token.name ?? "")}`
+        : (s.token.name ?? s.token.id)
     );
     const more = mine.length > names.length ? `, … ${mine.length - names.length} more` : "";
-    io.err(`  instance ${instanceId}: ${mine.length}${mine.length ? ` (${names.join(", ")}${more})` : ""}\n`);
+    io.err(
+      `  instance ${instanceId}: ${mine.length}${
+        mine.length ? ` (${names.join(", ")}${more})` : ""
+      }\n`,
+    );
     for (const s of mine) {
       if (s.token.id.toLowerCase() === self) {
-        io.err(`    ! ${s.token.id} (${s.token.name}) is the access token this CLI is using: it runs last\n`);
+        io.err(
+          `    ! ${s.token.id} (${s.token.name}) is the access token this CLI is using: it runs last\n`,
+        );
       }
     }
   }
@@ -308,13 +351,33 @@ function printSummary(
   const write = options.json || options.ndjson ? io.err : io.out;
   const rows = [["INSTANCE", "SUCCEEDED", "FAILED", "CANCELLED", "SKIPPED"]];
   for (const [instanceId, c] of perInstance) {
-    rows.push([instanceId, String(c.succeeded), String(c.failed), String(c.cancelled), String(c.skipped)]);
+    rows.push([
+      instanceId,
+      String(c.succeeded),
+      String(c.failed),
+      String(c.cancelled),
+      String(c.skipped),
+    ]);
   }
-  rows.push(["TOTAL", String(report.succeeded), String(report.failed), String(report.cancelled), String(report.skipped)]);
-  write(`\n${options.dryRun ? "dry run: " : ""}${kind}: ${report.total} token(s) in ${(report.durationMs / 1000).toFixed(1)} s, ${report.requests} request(s)\n`);
+  rows.push([
+    "TOTAL",
+    String(report.succeeded),
+    String(report.failed),
+    String(report.cancelled),
+    String(report.skipped),
+  ]);
+  write(
+    `\n${options.dryRun ? "dry run: " : ""}${kind}: ${report.total} token(s) in ${
+      (report.durationMs / 1000).toFixed(1)
+    } s, ${report.requests} request(s)\n`,
+  );
   write(table(rows));
   for (const failure of report.failures.slice(0, 10)) {
-    io.err(`  failed ${failure.key}: ${failure.type ?? ""} ${failure.statusCode ?? ""} ${failure.message ?? ""}\n`);
+    io.err(
+      `  failed ${failure.key}: ${failure.type ?? ""} ${failure.statusCode ?? ""} ${
+        failure.message ?? ""
+      }\n`,
+    );
   }
   if (report.failures.length > 10) io.err(`  … and ${report.failures.length - 10} more failures\n`);
   if (report.stopped) io.err(`stopped: ${report.stopped.message}\n`);

@@ -27,7 +27,10 @@ export async function deleteByIds(
   const ids = checkIds(rawIds, "apiTokenId");
   const instanceId = await oneInstance(options, session.defaultInstances);
   const self = session.selfTokenId?.toLowerCase();
-  const ordered = [...ids.filter((i) => i.toLowerCase() !== self), ...ids.filter((i) => i.toLowerCase() === self)];
+  const ordered = [
+    ...ids.filter((i) => i.toLowerCase() !== self),
+    ...ids.filter((i) => i.toLowerCase() === self),
+  ];
   const own = ordered.length > 0 && ordered.at(-1)!.toLowerCase() === self;
   io.err(`instance ${instanceId}: ${ordered.length} token(s) to delete\n`);
   if (own) io.err(`  includes the access token this CLI is using (${self}); it is deleted last\n`);

@@ -29,7 +29,7 @@ export function registerGet(program: Command, io: Io, setExit: (code: number) =>
 Examples:
   $ losant-tokens get 5f1c0a... --instance 5e9b2f...
   $ losant-tokens get 5f1c0a... 5f1c0b... --instance 5e9b2f... --json
-  $ losant-tokens --embedded list --json | jq -r '.[0] | "\\(.id) --instance \\(.instanceId)"'`,
+  $ losant-tokens --embedded get 0eb7c31d72589228fac0f8ba --instance 02ff152c0fdc7f12fa169e5e`,
     )
     .action(async (ids: string[], options: GetOptions, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions;

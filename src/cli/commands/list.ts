@@ -28,7 +28,12 @@ export function registerList(program: Command, io: Io, setExit: (code: number) =
     .option("--instance <id>", "an instance to list (repeatable)", collect)
     .option("--instances-file <path>", "a file of instance ids, one per line (# comments)")
     .option("--filter <glob>", "only tokens whose name matches, e.g. 'ci-*'")
-    .addOption(new Option("--status <status>", "only active or inactive tokens").choices(["active", "inactive"]))
+    .addOption(
+      new Option("--status <status>", "only active or inactive tokens").choices([
+        "active",
+        "inactive",
+      ]),
+    )
     .addOption(
       new Option("--sort <field>", "sort field")
         .choices(["name", "status", "id", "creationDate", "lastUpdated", "expirationDate"])
@@ -67,8 +72,9 @@ Examples:
               else rows.push(row);
             }
           }
-          if (options.json) printJson(io, rows.map((r) => ({ instanceId: r.instanceId, ...r.token })));
-          else if (!options.ndjson) {
+          if (options.json) {
+            printJson(io, rows.map((r) => ({ instanceId: r.instanceId, ...r.token })));
+          } else if (!options.ndjson) {
             io.out(tokenTable(rows));
             io.err(`${rows.length} token(s) in ${instances.length} instance(s)\n`);
           }

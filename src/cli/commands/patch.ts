@@ -56,7 +56,7 @@ export function registerPatch(program: Command, io: Io, setExit: (code: number) 
       new Option("--default-role <role>", "new default role")
         .choices(["admin", "edit", "collaborate", "view", "none"]),
     )
-    .option("--body <json>", 'the whole patch as JSON, e.g. \'{"orgRoles":[...]}\'')
+    .option("--body <json>", "the whole patch as JSON, e.g. '{\"orgRoles\":[...]}'")
     .option("--json", "print the updated token as JSON")
     .addHelpText(
       "after",
@@ -64,7 +64,8 @@ export function registerPatch(program: Command, io: Io, setExit: (code: number) 
 Examples:
   $ losant-tokens patch 5f1c0a... --instance 5e9b2f... --status inactive
   $ losant-tokens patch 5f1c0a... --instance 5e9b2f... --name ci-build-old --json
-  $ losant-tokens patch 5f1c0a... --instance 5e9b2f... --body '{"description":"rotated 2024-05"}'`,
+  $ losant-tokens patch 5f1c0a... --instance 5e9b2f... --body '{"description":"rotated 2024-05"}'
+  $ losant-tokens --embedded patch 0eb7c31d72589228fac0f8ba --instance 02ff152c0fdc7f12fa169e5e --status inactive`,
     )
     .action(async (apiTokenId: string, options: PatchOptions, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions;
