@@ -109,12 +109,16 @@ test("ratePerInstance keeps every one-second window of each instance under the r
     for (const id of server.instanceIds) {
       const max = maxInWindow(sent.get(id)!, 1000);
       assert.ok(max <= rate, `instance ${id}: ${max} requests sent in one second`);
-      // As the server saw them: arrival jitter on a loaded machine may exceed the margin.
+      // As the server saw them: on a loaded machine arrivals bunch up by a few requests
+      // (the client-side check above is the contract; this one guards against gross bursts).
       const arrived = maxInWindow(
         server.requests.filter((r) => r.instanceId === id).map((r) => r.startedAt),
         1000,
       );
-      assert.ok(arrived <= rate + 1, `instance ${id}: ${arrived} requests arrived in one second`);
+      assert.ok(
+        arrived <= Math.ceil(rate * 1.1),
+        `instance ${id}: ${arrived} requests arrived in one second`,
+      );
     }
     assert.ok(seconds >= 49 / rate, `took ${seconds}s: not paced`);
     assert.ok(seconds < 3, `took ${seconds}s: paced far below the rate`);

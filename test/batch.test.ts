@@ -5,7 +5,7 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { LosantValidationError, onTokenEvent, type TokenEvent } from "../mod.ts";
+import { after, LosantValidationError, onTokenEvent, type TokenEvent, use } from "../mod.ts";
 import {
   type BatchResult,
   deleteTokens,
@@ -107,15 +107,19 @@ test("selectTokens re-lists an instance whose totalCount moves between pages", a
   try {
     const [a] = server.instanceIds as [string];
     createTokens(server, a, 25, "ci-");
+    // Someone else adds a token right after the first page of the first listing is read.
     let pages = 0;
-    const where = () => {
-      // Someone else adds a token while the first listing is on its first page.
-      if (++pages === 10) server.store.createToken(a, { name: "ci-late" });
-      return true;
-    };
+    const racing = use(
+      client,
+      after((ctx) => {
+        if (ctx.action === "listTokensPage" && ++pages === 1) {
+          server.store.createToken(a, { name: "ci-late" });
+        }
+      }),
+    );
     const ids: string[] = [];
     for await (
-      const item of selectTokens(client, { instanceIds: [a], filter: "ci-*", perPage: 10, where })
+      const item of selectTokens(racing, { instanceIds: [a], filter: "ci-*", perPage: 10 })
     ) {
       ids.push(item.apiTokenId);
     }

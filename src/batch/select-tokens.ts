@@ -1,7 +1,7 @@
 import type { Client } from "../client.ts";
-import { listTokensPage } from "../actions/list-tokens-page.ts";
 import type { CallOptions } from "../actions/run-action.ts";
 import { LosantError } from "../errors.ts";
+import { readConsistentListing } from "../listing/read-listing.ts";
 import type { ApiToken } from "../schemas/api-token.ts";
 import { ListTokensParamsSchema, type TokenParams } from "../schemas/params.ts";
 import { parseParams } from "../validate.ts";
@@ -67,41 +67,20 @@ async function listIds(
   options: SelectTokensOptions,
   perPage: number,
 ): Promise<string[]> {
-  for (let listing = 1;; listing++) {
-    const ids = new Set<string>();
-    let total: number | undefined;
-    let listed = 0;
-    let moved = false;
-    for (let page = 0;; page++) {
-      const params = {
-        instanceId,
-        sortField: "id" as const,
-        sortDirection: "asc" as const,
-        page,
-        perPage,
-        ...(options.filter === undefined ? {} : { filter: options.filter }),
-        ...(options.filterField === undefined ? {} : { filterField: options.filterField }),
-      };
-      const result = await listTokensPage(client, params, options.callOptions);
-      const count = Number(result.totalCount);
-      if (total !== undefined && count !== total) {
-        moved = true;
-        break;
-      }
-      total = count;
-      listed += result.items.length;
-      for (const token of result.items) {
-        if (options.where === undefined || options.where(token)) ids.add(token.id.toLowerCase());
-      }
-      if (result.items.length < perPage || (page + 1) * perPage >= count) break;
-    }
-    // Same count but a different set (one added, one removed) shows as a wrong tally.
-    if (!moved && listed === total) return [...ids].sort();
-    if (listing >= MAX_LISTINGS) {
-      throw new LosantError(
-        `selectTokens: the tokens of instance ${instanceId} kept changing during ${MAX_LISTINGS} listings`,
-        { action: "selectTokens" },
-      );
-    }
+  const listing = await readConsistentListing(
+    client,
+    { instanceId, filterField: options.filterField, filter: options.filter, perPage },
+    options.callOptions,
+    MAX_LISTINGS,
+  );
+  if (!listing.consistent) {
+    throw new LosantError(
+      `selectTokens: the tokens of instance ${instanceId} kept changing during ${MAX_LISTINGS} listings`,
+      { action: "selectTokens" },
+    );
   }
+  const where = options.where;
+  const ids: string[] = [];
+  for (const [id, token] of listing.tokens) if (where === undefined || where(token)) ids.push(id);
+  return ids.sort();
 }

@@ -1,4 +1,5 @@
-import { type ApiToken, type Client, listTokens, type ListTokensParams } from "../../mod.ts";
+import { type ApiToken, type Client, LosantError } from "../../mod.ts";
+import { readConsistentListing } from "../listing/read-listing.ts";
 
 /** Which tokens a bulk command touches. */
 export interface SelectionOptions {
@@ -19,7 +20,8 @@ export interface Selected {
 /**
  * Reads the whole selection before anything changes, so the confirmation can say what
  * will be touched per instance and the job does not page through a listing it is
- * changing (a delete shifts every later page).
+ * changing (a delete shifts every later page). A listing that keeps shifting under
+ * someone else's changes is refused rather than acted on half-read.
  *
  * @example
  * const selected = await selectForCli(client, { instances, filter: "ci-*" }, signal);
@@ -32,14 +34,22 @@ export async function selectForCli(
   const now = Date.now();
   const selected: Selected[] = [];
   for (const instanceId of options.instances) {
-    const params: ListTokensParams = { instanceId, sortField: "name" };
     // The API filters on one field: a name glob narrows most; status is checked here.
-    if (options.filter !== undefined) {
-      Object.assign(params, { filterField: "name", filter: options.filter });
-    } else if (options.status !== undefined) {
-      Object.assign(params, { filterField: "status", filter: options.status });
+    const filter = options.filter !== undefined
+      ? { filterField: "name" as const, filter: options.filter }
+      : options.status !== undefined
+      ? { filterField: "status" as const, filter: options.status }
+      : {};
+    const listing = await readConsistentListing(client, { instanceId, ...filter }, { signal });
+    if (!listing.consistent) {
+      throw new LosantError(
+        `the tokens of instance ${instanceId} kept changing while they were listed; try again`,
+      );
     }
-    for await (const token of listTokens(client, params, { signal })) {
+    const tokens = [...listing.tokens.values()].sort((a, b) =>
+      (a.name ?? "").localeCompare(b.name ?? "")
+    );
+    for (const token of tokens) {
       if (options.status !== undefined && token.status !== options.status) continue;
       if (options.expired && !(token.expirationDate && Date.parse(token.expirationDate) <= now)) {
         continue;

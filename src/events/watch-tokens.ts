@@ -1,6 +1,6 @@
 import { asyncScheduler, Observable, type SchedulerLike, type Subscriber } from "rxjs";
 import * as v from "valibot";
-import { listTokensPage } from "../actions/list-tokens-page.ts";
+import { type Listing, readConsistentListing } from "../listing/read-listing.ts";
 import type { CallOptions } from "../actions/run-action.ts";
 import { type Client, coreOf } from "../client.ts";
 import {
@@ -74,14 +74,6 @@ const WatchTokensOptionsSchema = v.object({
   now: v.optional(fn<() => number>()),
   sleep: v.optional(fn<(ms: number, signal: AbortSignal) => Promise<void>>()),
 });
-
-/** One listing of an instance, keyed by token id. */
-interface Listing {
-  readonly tokens: Map<string, ApiToken>;
-  /** Same totalCount on every page and exactly that many distinct tokens. */
-  readonly consistent: boolean;
-  readonly pages: number;
-}
 
 /** What a poll loop needs; one per subscription. */
 interface Poller {
@@ -213,37 +205,15 @@ function backoff(poller: Poller, failures: number, error: unknown): number {
   return delay;
 }
 
-/** Every page of one instance, sorted by id (immutable, so renames cannot move a token). */
-async function listOnce(poller: Poller, instanceId: string): Promise<Listing> {
-  const { options, signal } = poller;
-  const perPage = options.perPage ?? 1000;
-  const call = { signal, timeout: options.timeout, retry: options.retry };
-  const tokens = new Map<string, ApiToken>();
-  let total: number | undefined;
-  let pages = 0;
-  for (let page = 0;; page++) {
-    const result = await listTokensPage(
-      poller.client,
-      { instanceId, page, perPage, sortField: "id", sortDirection: "asc" },
-      call,
-    );
-    pages += 1;
-    const count = Number(result.totalCount);
-    // The list shifted under us (tokens created or deleted mid-way): this one is not complete.
-    if (total !== undefined && count !== total) return { tokens, consistent: false, pages };
-    total = count;
-    for (const token of result.items) tokens.set(token.id, deepFreeze(token));
-    if (result.items.length < perPage || (page + 1) * perPage >= total) break;
-  }
-  // A delete and a create between pages keep totalCount but duplicate or skip a token.
-  return { tokens, consistent: tokens.size === total, pages };
-}
-
 async function consistentListing(poller: Poller, instanceId: string): Promise<Listing> {
-  let listing = await listOnce(poller, instanceId);
-  for (let i = 0; !listing.consistent && i < (poller.options.maxRelists ?? 3); i++) {
-    listing = await listOnce(poller, instanceId);
-  }
+  const { options, signal } = poller;
+  const listing = await readConsistentListing(
+    poller.client,
+    { instanceId, perPage: options.perPage },
+    { signal, timeout: options.timeout, retry: options.retry },
+    (options.maxRelists ?? 3) + 1,
+  );
+  for (const token of listing.tokens.values()) deepFreeze(token);
   return listing;
 }
 
