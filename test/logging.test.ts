@@ -170,6 +170,11 @@ test("a full run logs each attempt, retry and failure, and never a secret", asyn
       assert.ok(errorTypes.has(type), `final ${type} at error`);
     }
     assert.ok(error.some((r) => r.status === 401));
+    const summary = recs.find((r) => r.level === 30 && r.msg === "batch finished");
+    assert.ok(summary, "the batch summary at info");
+    assert.is(summary.batch, "patchTokens");
+    assert.is(summary.total, items.length);
+    assert.is(summary.succeeded, items.length);
   } finally {
     await server.close();
   }

@@ -1,4 +1,5 @@
-import { type Client, use } from "../client.ts";
+import { type Client, coreOf, use } from "../client.ts";
+import { activeLogger, enabled } from "../logging/logger.ts";
 import { getToken } from "../actions/get-token.ts";
 import type { CallOptions } from "../actions/run-action.ts";
 import {
@@ -103,6 +104,9 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
   const itemCap = options.concurrency * 2;
   const perInstanceItemCap = options.perInstanceConcurrency * 2;
   const dryRun = options.dryRun;
+  // Progress and the summary go to the client's logger at info, as counts only.
+  const logger = activeLogger(coreOf(client).logger);
+  const logInfo = logger !== undefined && enabled(logger, "info") ? logger : undefined;
 
   let history = new Map<string, ResumeState>();
   let stopping: BatchStop | undefined;
@@ -611,9 +615,15 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
   };
 
   const tellProgress = (final: boolean): void => {
+    const progress = progressNow(final);
     try {
-      options.onProgress?.(progressNow(final));
+      options.onProgress?.(progress);
     } catch { /* a progress display must not break the job */ }
+    if (logInfo !== undefined && !final) {
+      const { read, done, succeeded, failed, cancelled, skipped, inFlight, requests } = progress;
+      const record = { read, done, succeeded, failed, cancelled, skipped, inFlight, requests };
+      logInfo.info({ batch: operation.name, ...record }, "batch progress");
+    }
   };
 
   function finish(): void {
@@ -631,6 +641,23 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
       stopped: stopping,
       inputComplete,
     });
+    if (logInfo !== undefined) {
+      const { total, succeeded, failed, cancelled, skipped, durationMs, requests } = report;
+      logInfo.info(
+        {
+          batch: operation.name,
+          total,
+          succeeded,
+          failed,
+          cancelled,
+          skipped,
+          durationMs: Math.round(durationMs),
+          requests,
+          stopped: stopping?.type,
+        },
+        "batch finished",
+      );
+    }
     stream.end();
     resolveDone(report);
   }
@@ -650,7 +677,7 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
       }`,
     };
   }
-  if (options.onProgress) {
+  if (options.onProgress || logInfo !== undefined) {
     progressTimer = setInterval(() => tellProgress(false), options.progressIntervalMs);
   }
   if (options.signal?.aborted) onAbort();
