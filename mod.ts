@@ -51,10 +51,8 @@ export {
   ListTokensPageParamsSchema,
   type ListTokensParams,
   ListTokensParamsSchema,
-  type PatchTokenParams,
-  PatchTokenParamsSchema,
-  type TokenParams,
-  TokenParamsSchema,
-} from "./src/schemas/params.ts";
+} from "./src/schemas/list-params.ts";
+export { type PatchTokenParams, PatchTokenParamsSchema } from "./src/schemas/patch-token-params.ts";
+export { type TokenParams, TokenParamsSchema } from "./src/schemas/token-params.ts";
 export { type DeleteResult, SuccessSchema } from "./src/schemas/success.ts";
 export { VERSION } from "./src/version.ts";

@@ -1,6 +1,6 @@
 import type { Client } from "../client.ts";
 import { type DeleteResult, SuccessSchema } from "../schemas/success.ts";
-import { type TokenParams, TokenParamsSchema } from "../schemas/params.ts";
+import { type TokenParams, TokenParamsSchema } from "../schemas/token-params.ts";
 import type { ActionSpec } from "./define-action.ts";
 import { tokenPath } from "./define-action.ts";
 import { type CallOptions, runAction } from "./run-action.ts";

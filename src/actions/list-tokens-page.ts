@@ -1,6 +1,6 @@
 import type { Client } from "../client.ts";
 import { type ApiTokensPage, ApiTokensPageSchema } from "../schemas/api-tokens-page.ts";
-import { type ListTokensPageParams, ListTokensPageParamsSchema } from "../schemas/params.ts";
+import { type ListTokensPageParams, ListTokensPageParamsSchema } from "../schemas/list-params.ts";
 import type { ActionSpec } from "./define-action.ts";
 import { type CallOptions, runAction } from "./run-action.ts";
 

@@ -1,6 +1,6 @@
 import type { Client } from "../client.ts";
 import type { ApiToken } from "../schemas/api-token.ts";
-import { type ListTokensParams, ListTokensParamsSchema } from "../schemas/params.ts";
+import { type ListTokensParams, ListTokensParamsSchema } from "../schemas/list-params.ts";
 import { parseParams } from "../validate.ts";
 import { listTokensPage } from "./list-tokens-page.ts";
 import type { CallOptions } from "./run-action.ts";

@@ -1,6 +1,6 @@
 import type { Client } from "../client.ts";
 import { type ApiToken, ApiTokenSchema } from "../schemas/api-token.ts";
-import { type PatchTokenParams, PatchTokenParamsSchema } from "../schemas/params.ts";
+import { type PatchTokenParams, PatchTokenParamsSchema } from "../schemas/patch-token-params.ts";
 import type { ActionSpec } from "./define-action.ts";
 import { tokenPath } from "./define-action.ts";
 import { type CallOptions, runAction } from "./run-action.ts";

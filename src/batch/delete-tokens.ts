@@ -1,6 +1,6 @@
 import type { Client } from "../client.ts";
 import { deleteToken } from "../actions/delete-token.ts";
-import { type TokenParams, TokenParamsSchema } from "../schemas/params.ts";
+import { type TokenParams, TokenParamsSchema } from "../schemas/token-params.ts";
 import { parseParams } from "../validate.ts";
 import { type BatchJob, createJob } from "./job.ts";
 import { type BatchOptions, resolveBatchOptions } from "./options.ts";

@@ -2,7 +2,7 @@ import type { Client } from "../client.ts";
 import { patchToken } from "../actions/patch-token.ts";
 import type { ApiToken } from "../schemas/api-token.ts";
 import { type ApiTokenPatch, ApiTokenPatchSchema } from "../schemas/api-token-patch.ts";
-import { type PatchTokenParams, PatchTokenParamsSchema } from "../schemas/params.ts";
+import { type PatchTokenParams, PatchTokenParamsSchema } from "../schemas/patch-token-params.ts";
 import { parseParams } from "../validate.ts";
 import { checkInput } from "./delete-tokens.ts";
 import { type BatchJob, createJob } from "./job.ts";

@@ -3,7 +3,8 @@ import type { CallOptions } from "../actions/run-action.ts";
 import { LosantError } from "../errors.ts";
 import { readConsistentListing } from "../listing/read-listing.ts";
 import type { ApiToken } from "../schemas/api-token.ts";
-import { ListTokensParamsSchema, type TokenParams } from "../schemas/params.ts";
+import { ListTokensParamsSchema } from "../schemas/list-params.ts";
+import { type TokenParams } from "../schemas/token-params.ts";
 import { parseParams } from "../validate.ts";
 
 /** What selectTokens picks. */

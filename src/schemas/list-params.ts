@@ -1,38 +1,6 @@
 import * as v from "valibot";
-import { ApiTokenPatchSchema } from "./api-token-patch.ts";
+import { globalParams, objectMessage } from "./global-params.ts";
 import { IdSchema } from "./id.ts";
-
-/** The params every action accepts (globalParams.json). */
-const globalParams = {
-  losantdomain: v.optional(
-    v.pipe(
-      v.string("must be a string"),
-      v.minLength(1, "must not be empty"),
-      v.maxLength(255, "must be at most 255 characters"),
-      // It becomes a header: a line break would let a caller forge other headers.
-      v.regex(/^[^\r\n]*$/, "must not contain line breaks"),
-    ),
-  ),
-  _actions: v.optional(v.boolean("must be a boolean")),
-  _links: v.optional(v.boolean("must be a boolean")),
-  _embedded: v.optional(v.boolean("must be a boolean")),
-};
-
-const objectMessage = (names: string) => `must be an object with only ${names}`;
-
-/** Params of getToken and deleteToken: exactly the official client's. */
-export const TokenParamsSchema = v.strictObject(
-  { instanceId: IdSchema, apiTokenId: IdSchema, ...globalParams },
-  objectMessage("instanceId, apiTokenId, losantdomain, _actions, _links, _embedded"),
-);
-export type TokenParams = v.InferInput<typeof TokenParamsSchema>;
-
-/** Params of patchToken. */
-export const PatchTokenParamsSchema = v.strictObject(
-  { instanceId: IdSchema, apiTokenId: IdSchema, apiToken: ApiTokenPatchSchema, ...globalParams },
-  objectMessage("instanceId, apiTokenId, apiToken, losantdomain, _actions, _links, _embedded"),
-);
-export type PatchTokenParams = v.InferInput<typeof PatchTokenParamsSchema>;
 
 const pageNumber = (min: number, max: number) =>
   v.pipe(

@@ -1,0 +1,11 @@
+import * as v from "valibot";
+import { ApiTokenPatchSchema } from "./api-token-patch.ts";
+import { globalParams, objectMessage } from "./global-params.ts";
+import { IdSchema } from "./id.ts";
+
+/** Params of patchToken. */
+export const PatchTokenParamsSchema = v.strictObject(
+  { instanceId: IdSchema, apiTokenId: IdSchema, apiToken: ApiTokenPatchSchema, ...globalParams },
+  objectMessage("instanceId, apiTokenId, apiToken, losantdomain, _actions, _links, _embedded"),
+);
+export type PatchTokenParams = v.InferInput<typeof PatchTokenParamsSchema>;
