@@ -6,6 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createClient, onRequestEvent } from "../mod.ts";
 import { type BatchResult, deleteTokens, readResults, toNdjson } from "../src/batch/mod.ts";
+import { loadResume } from "../src/batch/resume.ts";
 import { fixture, itemsOf } from "./batch-fixture.ts";
 
 const idOf = (r: BatchResult): string => r.key.split("/")[1]!;
@@ -215,6 +216,65 @@ test("resume from the NDJSON of an interrupted run: done items skipped, unknown 
   } finally {
     await server.close();
   }
+});
+
+test("a run killed with deletes in flight: its journal lines let resume finish it exactly", async () => {
+  const { server, client } = await fixture(1, 10);
+  try {
+    const items = itemsOf(server, server.instanceIds);
+    // The first two deletes are applied, then their responses stall: the "kill" comes then.
+    server.faults.add({ action: "delete", stallAfterHeadersMs: 5_000, times: 2 });
+    const controller = new AbortController();
+    let file = "";
+    const first = deleteTokens(client, items, {
+      concurrency: 2,
+      signal: controller.signal,
+      abortGraceMs: 0,
+      onStart: (entry) => (file += toNdjson(entry)),
+    });
+    first.results$.subscribe((r) => (file += toNdjson(r)));
+    const instanceId = server.instanceIds[0]!;
+    const applied = () => 10 - server.store.listTokens(instanceId).length;
+    const until = Date.now() + 10_000;
+    while (applied() < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    const killedAt = file; // what a process killed now would have left on disk
+    controller.abort();
+    await first;
+
+    const started = killedAt.trim().split("\n").map((l) => JSON.parse(l));
+    assert.is(applied(), 2);
+    assert.equal(started.map((l) => l.status), ["started", "started"]);
+
+    server.faults.clear();
+    const report = await deleteTokens(client, items, {
+      resume: readResults(killedAt),
+      keepResults: true,
+    });
+    assert.is(report.total, 10);
+    assert.is(report.succeeded, 10, JSON.stringify(report.failures));
+    const already = report.successes.filter((r) => r.outcome === "alreadyDeleted").map((r) =>
+      r.key
+    );
+    assert.equal(already.sort(), started.map((l) => l.key).sort());
+    assert.is(server.store.listTokens(instanceId).length, 0);
+  } finally {
+    await server.close();
+  }
+});
+
+test("resume history: a started line without its result is unknown; with it, the result decides", async () => {
+  const ok = { key: "a/1", index: 0, status: "succeeded" as const, outcome: "deleted" as const };
+  const bad = { key: "a/2", index: 1, status: "failed" as const, statusCode: 403 };
+  const history = await loadResume([
+    { key: "a/1", index: 0, status: "started" },
+    { key: "a/2", index: 1, status: "started" },
+    { key: "a/3", index: 2, status: "started" },
+    ok,
+    bad,
+  ]);
+  assert.equal([...history.entries()].sort(), [["a/1", "succeeded"], ["a/3", "unknown"]]);
+  // Without the journal, the call in flight at the kill leaves no trace at all.
+  assert.equal([...(await loadResume([ok, bad])).entries()], [["a/1", "succeeded"]]);
 });
 
 test("an async input stops being read on abort; the report says so", async () => {

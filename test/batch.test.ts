@@ -11,6 +11,7 @@ import {
   deleteTokens,
   patchTokens,
   readResults,
+  type ResultLine,
   selectTokens,
   toNdjson,
 } from "../src/batch/mod.ts";
@@ -262,7 +263,7 @@ test("results stream as NDJSON and read back; token events fire as for single ca
     const report = await job;
     off();
     assert.is(iterated.length, 20);
-    const parsed: BatchResult[] = [];
+    const parsed: ResultLine[] = [];
     for await (const r of readResults(ndjson)) parsed.push(r);
     assert.equal(parsed, iterated);
     assert.is(events.filter((e) => e.type === "deleted").length, report.succeeded);
@@ -281,10 +282,10 @@ test("readResults joins chunks and skips a half-written last line", async () => 
   async function* chunks() {
     for (let i = 0; i < bytes.length; i += 7) yield bytes.slice(i, i + 7);
   }
-  const out: BatchResult[] = [];
+  const out: ResultLine[] = [];
   for await (const r of readResults(chunks())) out.push(r);
   assert.equal(out.map((r) => r.key), ["a/b", "a/c"]);
-  const fromLines: BatchResult[] = [];
+  const fromLines: ResultLine[] = [];
   for await (const r of readResults(lines.split("\n"))) fromLines.push(r);
   assert.is(fromLines.length, 2);
 });

@@ -227,6 +227,7 @@ test("the CLI's --verbose log has attempts and a summary, and no access token", 
     const { token } = server.issueAccessToken(["all.Instance"]);
     const [instanceId] = server.instanceIds;
     server.faults.add({ action: "patch", status: 503, times: 1 });
+    const active = server.store.listTokens(instanceId).filter((t) => t.status === "active");
     const r = await runCli(
       ["--url", server.url, "--verbose", "deactivate", "--instance", instanceId, "--all", "--yes"],
       { env: { LOSANT_API_TOKEN: token } },
@@ -236,7 +237,10 @@ test("the CLI's --verbose log has attempts and a summary, and no access token", 
     const logs = r.stderr.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
     assert.ok(logs.some((l) => l.level === 20 && l.action === "patchToken" && l.durationMs >= 0));
     assert.ok(logs.some((l) => l.level === 40 && l.status === 503));
-    assert.ok(logs.some((l) => l.level === 30 && l.report?.succeeded >= 1));
+    const summary = logs.find((l) => l.level === 30 && l.msg === "batch finished");
+    assert.ok(summary, "the batch summary at info");
+    assert.ok(active.length > 0);
+    assert.is(summary.succeeded, active.length);
   } finally {
     await server.close();
   }

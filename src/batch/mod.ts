@@ -25,7 +25,9 @@ export {
   type BatchOutcome,
   type BatchResult,
   type BatchResultStatus,
+  type BatchStarted,
   readResults,
+  type ResultLine,
   type ResultsSource,
   toNdjson,
 } from "./result.ts";

@@ -3,7 +3,7 @@ import type { RetryOptions } from "../pipeline/retry-options.ts";
 import { CallOptionsSchema } from "../schemas/client-options.ts";
 import { parseParams } from "../validate.ts";
 import type { BatchProgress } from "./report.ts";
-import type { BatchResult } from "./result.ts";
+import type { BatchStarted, ResultLine } from "./result.ts";
 
 /** Options shared by patchTokens and deleteTokens. */
 export interface BatchOptions {
@@ -32,8 +32,15 @@ export interface BatchOptions {
   keepResults?: boolean;
   /** Put the token the server returned in results (patch, dry run; never its secret). */
   includeTokens?: boolean;
+  /**
+   * Told, synchronously, just before an item's first mutating request. Write the entry to
+   * the same NDJSON as the results (`toNdjson(entry)`): a run killed with calls in flight
+   * then leaves a line for each of them, and `resume` retries them as outcome unknown (a
+   * delete's 404 meaning it was done) instead of failing them as not found.
+   */
+  onStart?: (entry: BatchStarted) => void;
   /** Results of an earlier run (e.g. `readResults(stream)`): what succeeded is skipped. */
-  resume?: Iterable<BatchResult> | AsyncIterable<BatchResult>;
+  resume?: Iterable<ResultLine> | AsyncIterable<ResultLine>;
   /** The id of the job's own access token: an item for it runs after every other. */
   selfTokenId?: string;
   /** Merged over the client's retry options for every call of the batch. */
@@ -66,7 +73,7 @@ const ms = v.optional(v.pipe(v.number("must be a number"), v.minValue(0, "must b
 const fn = (message: string) =>
   v.optional(v.custom<(...args: never[]) => unknown>((x) => typeof x === "function", message));
 const iterable = v.optional(
-  v.custom<Iterable<BatchResult> | AsyncIterable<BatchResult>>(
+  v.custom<Iterable<ResultLine> | AsyncIterable<ResultLine>>(
     (x) =>
       typeof x === "object" && x !== null &&
       (Symbol.iterator in x || Symbol.asyncIterator in x),
@@ -87,6 +94,7 @@ const BatchOptionsSchema = v.object({
   stopAfterFailures: count(1),
   abortGraceMs: ms,
   onProgress: fn("must be a function"),
+  onStart: fn("must be a function"),
   progressIntervalMs: ms,
   keepResults: v.optional(v.boolean("must be a boolean")),
   includeTokens: v.optional(v.boolean("must be a boolean")),

@@ -55,8 +55,23 @@ export interface BatchResult {
  * const out = fs.createWriteStream("run.ndjson", { flags: "a" });
  * job.results$.subscribe((r) => out.write(toNdjson(r)));
  */
-export function toNdjson(result: BatchResult): string {
-  return `${JSON.stringify(result)}\n`;
+/**
+ * A journal line: the item's first mutating request is about to be sent. Written ahead of
+ * the request (see `onStart`), it is what lets `resume` tell an item that was in flight
+ * when a run was killed from one that never started.
+ */
+export interface BatchStarted {
+  key: string;
+  index: number;
+  status: "started";
+}
+
+/** A line of a results file: a result, or a journal line. */
+export type ResultLine = BatchResult | BatchStarted;
+
+export function toNdjson(result: ResultLine): string {
+  return `${JSON.stringify(result)}
+`;
 }
 
 /** What `readResults` accepts: the text, its lines, or chunks as a file stream yields them. */
@@ -75,7 +90,7 @@ export type ResultsSource =
  * const resume = readResults(fs.createReadStream("run.ndjson"));
  * const report = await deleteTokens(client, items, { resume });
  */
-export async function* readResults(source: ResultsSource): AsyncGenerator<BatchResult> {
+export async function* readResults(source: ResultsSource): AsyncGenerator<ResultLine> {
   if (typeof source === "string") {
     for (const line of source.split("\n")) {
       const result = parseLine(line);
@@ -106,7 +121,7 @@ export async function* readResults(source: ResultsSource): AsyncGenerator<BatchR
   if (last !== undefined) yield last;
 }
 
-function parseLine(line: string): BatchResult | undefined {
+function parseLine(line: string): ResultLine | undefined {
   const text = line.trim();
   if (text === "") return undefined;
   let value: unknown;
@@ -118,5 +133,5 @@ function parseLine(line: string): BatchResult | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const r = value as Partial<BatchResult>;
   if (typeof r.key !== "string" || typeof r.status !== "string") return undefined;
-  return r as BatchResult;
+  return r as ResultLine;
 }

@@ -134,6 +134,11 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
     if (stopping !== undefined && !run.sent) throw new NotStartedError();
     const instanceId = run.item.instanceId;
     const release = await gate.acquire(instanceId, ctx.signal, run);
+    if (!run.sent && dryRun === false && options.onStart !== undefined) {
+      // Just before the first request that may change something, so a run killed mid-call
+      // leaves a line saying so.
+      options.onStart({ key: run.item.key, index: run.item.index, status: "started" });
+    }
     run.sent = true;
     try {
       await next();

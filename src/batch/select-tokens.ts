@@ -4,7 +4,7 @@ import { LosantError } from "../errors.ts";
 import { readConsistentListing } from "../listing/read-listing.ts";
 import type { ApiToken } from "../schemas/api-token.ts";
 import { ListTokensParamsSchema } from "../schemas/list-params.ts";
-import { type TokenParams } from "../schemas/token-params.ts";
+import type { TokenParams } from "../schemas/token-params.ts";
 import { parseParams } from "../validate.ts";
 
 /** What selectTokens picks. */

@@ -1,18 +1,15 @@
 import process from "node:process";
 import cliProgress from "cli-progress";
+import type { BatchProgress } from "../batch/report.ts";
 import type { Io } from "./io.ts";
 
-/** The counts a progress view shows; the batch engine's BatchProgress has them all. */
-export interface ProgressCounts {
-  done: number;
-  succeeded: number;
-  failed: number;
-  cancelled: number;
-  skipped: number;
-  inFlight: number;
-  ratePerSecond: number;
-  final?: boolean;
-}
+/** The counts a progress view shows: a subset of the batch engine's BatchProgress. */
+export type ProgressCounts =
+  & Pick<
+    BatchProgress,
+    "done" | "succeeded" | "failed" | "cancelled" | "skipped" | "inFlight" | "ratePerSecond"
+  >
+  & { final?: boolean };
 
 /** Live progress of a bulk job on stderr. */
 export interface ProgressView {

@@ -6,6 +6,7 @@ import {
   type BatchJob,
   type BatchReport,
   type BatchResult,
+  type BatchStarted,
   deleteTokens,
   patchTokens,
   readResults,
@@ -225,15 +226,20 @@ async function runBulk(ctx: CommandContext, kind: BulkKind, options: BulkOptions
     ...(renamer ? { apiToken: { name: renamer.rename(s.token.name ?? "")! } } : {}),
   }));
   const view = createProgressView(io, items.length, kind, io.stderrIsTty && !session.verbose);
+  // Each line is written synchronously as it happens, so a crash or a second Ctrl-C loses at
+  // most the line being written.
+  const fd = options.resultsFile === undefined ? undefined : openSync(options.resultsFile, "a");
   const batchOptions = {
     concurrency: options.concurrency,
     signal: interrupts.signal,
     dryRun: options.dryRun === true,
     progressIntervalMs: options.progressInterval,
-    onProgress: (p: Parameters<typeof view.update>[0]) => {
-      view.update(p);
-      session.logger?.info({ progress: p }, `${kind}: ${p.done}/${items.length} done`);
-    },
+    // Progress and the summary also reach the client's logger (--verbose) from the engine.
+    onProgress: (p: Parameters<typeof view.update>[0]) => view.update(p),
+    ...(fd === undefined ? {} : {
+      // Ahead of each change, so a run killed mid-call can still be resumed exactly.
+      onStart: (entry: BatchStarted) => writeSync(fd, toNdjson(entry)),
+    }),
     ...(self ? { selfTokenId: self } : {}),
     ...(resumeFile ? { resume: readResults(createReadStream(resumeFile)) } : {}),
   };
@@ -244,9 +250,6 @@ async function runBulk(ctx: CommandContext, kind: BulkKind, options: BulkOptions
       ...(renamer ? {} : { apiToken: patchOf(kind) }),
     });
 
-  // Each result is written synchronously as it arrives, so a crash or a second Ctrl-C
-  // loses at most the line being written.
-  const fd = options.resultsFile === undefined ? undefined : openSync(options.resultsFile, "a");
   const perInstance = new Map<
     string,
     Record<"succeeded" | "failed" | "cancelled" | "skipped", number>
@@ -268,10 +271,6 @@ async function runBulk(ctx: CommandContext, kind: BulkKind, options: BulkOptions
     view.stop();
     if (fd !== undefined) closeSync(fd);
   }
-  session.logger?.info(
-    { report: countsOf(report), stopped: report.stopped?.type },
-    `${kind} finished: ${report.succeeded} succeeded, ${report.failed} failed`,
-  );
   printSummary(io, kind, report, perInstance, options);
   if (options.json) printJson(io, { command: kind, dryRun: options.dryRun === true, ...report });
   if (interrupts.interrupted) {
@@ -318,11 +317,6 @@ function printPlan(
       }
     }
   }
-}
-
-function countsOf(report: BatchReport) {
-  const { total, succeeded, failed, cancelled, skipped, durationMs } = report;
-  return { total, succeeded, failed, cancelled, skipped, durationMs };
 }
 
 function emptyReport(): Omit<BatchReport, "successes" | "skips"> {
