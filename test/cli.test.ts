@@ -329,6 +329,47 @@ test("Ctrl-C mid-run exits 130 with a results file; --resume finishes the job", 
   assert.is(done.size, total);
 });
 
+test("kill -9 with a delete in flight: --resume finishes exactly, from the journal", async () => {
+  const victims = [1, 2, 3, 4].map((n) =>
+    server.store.createToken(instanceB, { name: `killme-${n}`, status: "active" })
+  );
+  const left = () => victims.filter((t) => server.store.getToken(instanceB, t.id)).length;
+  const resultsFile = join(dir, "killed.ndjson");
+  // The first delete is applied, then its response hangs: the process dies right there.
+  const hang = server.faults.add({ action: "delete", stallAfterHeadersMs: 30_000, times: 1 });
+  const args = [
+    ...base(),
+    "delete",
+    "--instance",
+    instanceB,
+    "--filter",
+    "killme-*",
+    "--concurrency",
+    "1",
+    "--results-file",
+    resultsFile,
+    "--yes",
+  ];
+  const run = startScript("src/cli/main.ts", args, { env });
+  const until = Date.now() + 30_000;
+  while (left() === 4 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+  run.child.kill("SIGKILL");
+  await run.done;
+  hang.remove();
+  assert.is(left(), 3, "one delete was applied before the kill");
+  const journal = readFileSync(resultsFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  assert.equal(journal.map((l: Json) => l.status), ["started"], "no result, only the journal");
+
+  const resumed = await runCli([...args, "--resume", "--json"], { env });
+  assert.is(resumed.code, 0, resumed.stderr);
+  const report: Json = JSON.parse(resumed.stdout);
+  assert.is(report.failed, 0, JSON.stringify(report.failures));
+  assert.is(left(), 0);
+  const lines = readFileSync(resultsFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  const first = lines.filter((l: Json) => l.key === journal[0].key && l.status !== "started");
+  assert.equal(first.map((l: Json) => [l.status, l.outcome]), [["succeeded", "alreadyDeleted"]]);
+});
+
 test("--embedded runs with no account", async () => {
   const r = await runCli(["--embedded", "list", "--filter", "ci-*", "--json"]);
   assert.is(r.code, 0, r.stderr);

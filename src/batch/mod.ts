@@ -33,3 +33,4 @@ export {
 } from "./result.ts";
 export type { BatchInput } from "./run-batch.ts";
 export { RATE_MARGIN_MS } from "./instance-gate.ts";
+export { loadResume, type ResumeState } from "./resume.ts";

@@ -8,6 +8,7 @@ import {
   type BatchResult,
   type BatchStarted,
   deleteTokens,
+  loadResume,
   patchTokens,
   readResults,
   toNdjson,
@@ -167,6 +168,24 @@ function checkOptions(kind: BulkKind, options: BulkOptions): Renamer | undefined
   return undefined;
 }
 
+/** Items an earlier run's results file leaves with an unknown outcome, not in `selected`. */
+async function unresolvedSince(
+  file: string,
+  instances: readonly string[],
+  selected: readonly Selected[],
+): Promise<Selected[]> {
+  const history = await loadResume(readResults(createReadStream(file)));
+  const wanted = new Set(instances.map((id) => id.toLowerCase()));
+  const have = new Set(selected.map((s) => `${s.instanceId}/${s.token.id}`.toLowerCase()));
+  const extra: Selected[] = [];
+  for (const [key, state] of history) {
+    const [instanceId, apiTokenId] = key.split("/");
+    if (state !== "unknown" || have.has(key) || !wanted.has(instanceId)) continue;
+    extra.push({ instanceId, token: { id: apiTokenId, name: "(in flight when the run stopped)" } });
+  }
+  return extra;
+}
+
 /** The bulk job: select, show the plan, confirm, run with progress, report. */
 async function runBulk(ctx: CommandContext, kind: BulkKind, options: BulkOptions): Promise<number> {
   const { io, session, interrupts } = ctx;
@@ -190,12 +209,18 @@ async function runBulk(ctx: CommandContext, kind: BulkKind, options: BulkOptions
     expired: options.expired,
   }, interrupts.signal);
 
-  const planned = renamer
+  const chosen = renamer
     ? selected.filter((s) => {
       const next = renamer.rename(s.token.name ?? "");
       return next !== undefined && next !== s.token.name;
     })
     : selected;
+  // A call in flight when the earlier run stopped may have taken effect, so its token can
+  // be missing from the selection now (deleted, or no longer active). It is run again, so it
+  // gets a result: a delete's 404 then says it was done. A rename has no name to give it.
+  const planned = resumeFile !== undefined && !renamer
+    ? [...chosen, ...await unresolvedSince(resumeFile, instances, chosen)]
+    : chosen;
   const self = session.selfTokenId?.toLowerCase();
   const ownIncluded = planned.some((s) => s.token.id.toLowerCase() === self);
   printPlan(io, kind, instances, planned, renamer, self);
