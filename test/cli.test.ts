@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type FakeLosant, startFakeLosant } from "../src/testing/mod.ts";
-import { runCli, startScript } from "./support/spawn-cli.ts";
+import { ROOT, runCli, startProgram, startScript } from "./support/spawn-cli.ts";
 
 // Parsed CLI output is checked field by field at runtime.
 // deno-lint-ignore no-explicit-any
@@ -368,6 +368,21 @@ test("kill -9 with a delete in flight: --resume finishes exactly, from the journ
   const lines = readFileSync(resultsFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
   const first = lines.filter((l: Json) => l.key === journal[0].key && l.status !== "started");
   assert.equal(first.map((l: Json) => [l.status, l.outcome]), [["succeeded", "alreadyDeleted"]]);
+});
+
+test("the same CLI runs under Deno and Bun", async () => {
+  const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
+  const runs = [
+    [bin("deno"), ["run", "-A", "src/cli/main.ts"]],
+    [bin("bun"), ["src/cli/main.ts"]],
+  ] as const;
+  for (const [command, prefix] of runs) {
+    const args = [...prefix, ...base(), "list", "--instance", instanceA, "--json"];
+    const r = await startProgram(command, args, { env }).done;
+    assert.is(r.code, 0, `${command}: ${r.stderr}`);
+    const listed: Json[] = JSON.parse(r.stdout);
+    assert.is(listed.length, server.store.listTokens(instanceA).length, command);
+  }
 });
 
 test("--embedded runs with no account", async () => {
