@@ -15,6 +15,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { VERSION } from "../src/version.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RUNTIME = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
@@ -64,6 +65,8 @@ test("deno.json and package.json declare the same entry points, version and lice
   assert.is(pkg.types, pkg.exports["."]!.types);
   assert.is(denoJson.version, pkg.version);
   assert.is(denoJson.license, pkg.license);
+  // The User-Agent names this version.
+  assert.is(VERSION, pkg.version);
 });
 
 test("deno.json imports use the same version ranges as package.json", () => {
