@@ -4,16 +4,20 @@ import { inspect } from "node:util";
 import {
   createClient,
   getToken,
+  listTokens,
   LosantApiError,
   LosantNetworkError,
   LosantResponseError,
   LosantRetryAfterError,
   LosantTimeoutError,
   LosantValidationError,
+  onRequestEvent,
+  onTokenEvent,
   patchToken,
   use,
 } from "../mod.ts";
 import { startFakeLosant } from "../src/testing/mod.ts";
+import { deleteTokens, patchTokens } from "../src/batch/mod.ts";
 
 const ID = "b".repeat(24);
 
@@ -107,6 +111,81 @@ test("no error class and no client ever shows the access token", async () => {
     for (const [name, error] of Object.entries(errors)) assertNoSecret(error, accessToken, name);
     assertNoSecret(client, accessToken, "client");
     assertNoSecret(use(client, (_c, next) => next()), accessToken, "derived client");
+  } finally {
+    await server.close();
+  }
+});
+
+test("events, request events, batch results and reports never carry a secret", async () => {
+  const server = await startFakeLosant({ seed: { instances: 2, tokensPerInstance: 6 } });
+  try {
+    const { token: accessToken } = server.issueAccessToken(["all.Instance"]);
+    const [a, b] = server.instanceIds;
+    const secrets = [
+      accessToken,
+      ...[a, b].flatMap((id) => server.store.listTokens(id).map((t) => t.token)),
+    ];
+    // A server that wrongly sends every token's secret back, on every read and write.
+    const leaky: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      const match = url.pathname.match(/^\/instances\/(\w+)\/tokens(?:\/(\w+))?$/);
+      if (
+        !match || response.status !== 200 || init?.method === "DELETE" ||
+        (input as Request).method === "DELETE"
+      ) {
+        return response;
+      }
+      const withSecret = (t: { id: string }) => ({
+        ...t,
+        token: server.store.getToken(match[1], t.id)?.token ?? "eyJ.gone.secret",
+      });
+      const body = await response.json();
+      const leaked = match[2] ? withSecret(body) : { ...body, items: body.items.map(withSecret) };
+      return new Response(JSON.stringify(leaked), { status: 200, headers: response.headers });
+    };
+    const client = createClient({
+      accessToken,
+      url: server.url,
+      fetch: leaky,
+      retry: { minTimeout: 1, maxTimeout: 5 },
+    });
+    const seen: unknown[] = [];
+    onTokenEvent(client, (e) => void seen.push(e));
+    onRequestEvent(client, (e) => void seen.push(e));
+
+    const first = server.store.listTokens(a)[0];
+    const fetched = await getToken(client, { instanceId: a, apiTokenId: first.id });
+    assert.is(fetched.token, first.token, "the leaky server really sends secrets");
+    for await (const _ of listTokens(client, { instanceId: b })) { /* read every page */ }
+
+    server.faults.add({ action: "patch", status: 503, times: 2 });
+    server.faults.add({ action: "delete", status: 404, instanceId: b, times: 1 });
+    const patchJob = patchTokens(
+      client,
+      server.store.listTokens(a).map((t) => ({ instanceId: a, apiTokenId: t.id })),
+      { apiToken: { status: "inactive" }, includeTokens: true, keepResults: true },
+    );
+    patchJob.results$.subscribe((r) => void seen.push(r));
+    const deleteJob = deleteTokens(
+      client,
+      server.store.listTokens(b).map((t) => ({ instanceId: b, apiTokenId: t.id })),
+      { keepResults: true, onStart: (entry) => void seen.push(entry) },
+    );
+    deleteJob.results$.subscribe((r) => void seen.push(r));
+    const reports = [await patchJob, await deleteJob];
+    assert.is(reports[0].succeeded, 6);
+    assert.is(reports[1].failed, 1, "one failure, to have an error in a report");
+    assert.ok(seen.length > 40);
+
+    const everything = [...seen, ...reports].map((x) =>
+      inspect(x, { depth: Infinity })
+    ).join("\n") +
+      JSON.stringify([...seen, ...reports]);
+    for (const secret of secrets) {
+      assert.not.ok(everything.includes(secret), "a secret reached an event, result or report");
+    }
+    assert.ok(everything.includes("[redacted]"), "event tokens say their secret was removed");
   } finally {
     await server.close();
   }
