@@ -116,6 +116,29 @@ test("dist/ exports by package name what the sources export", async () => {
   assert.ok(fromDist["./testing"]!.length > 0, "the testing entry point exports nothing");
 });
 
+test("the built entries share one core: a client from one works in another", () => {
+  // Each entry is bundled; shared code must be in shared chunks, or the batch entry would
+  // not recognise a client made by the core entry, nor its errors be LosantErrors.
+  const script = `
+    const { createClient, LosantError } = await import("losant-tokens");
+    const { deleteTokens } = await import("losant-tokens/batch");
+    const client = createClient({ accessToken: "t", url: "http://127.0.0.1:9" });
+    const id = "a".repeat(24);
+    const report = await deleteTokens(client, [{ instanceId: id, apiTokenId: id }], {
+      dryRun: "validate",
+    });
+    const bad = await deleteTokens(client, [{ instanceId: "x", apiTokenId: id }]);
+    console.log(JSON.stringify({ skipped: report.skipped, failedType: bad.failures[0].type }));
+  `;
+  const child = spawnSync("node", ["--input-type=module", "-e", script], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  assert.is(child.status, 0, child.stderr);
+  assert.equal(JSON.parse(child.stdout), { skipped: 1, failedType: "LosantValidationError" });
+});
+
 if (existsSync(join(ROOT, "src/cli/main.ts"))) {
   test("the bin is built with a node shebang", () => {
     const bin = pkg.bin["losant-tokens"]!;
