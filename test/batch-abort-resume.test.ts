@@ -5,7 +5,14 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createClient, onRequestEvent } from "../mod.ts";
-import { type BatchResult, deleteTokens, readResults, toNdjson } from "../src/batch/mod.ts";
+import {
+  type BatchResult,
+  type BatchStarted,
+  deleteTokens,
+  patchTokens,
+  readResults,
+  toNdjson,
+} from "../src/batch/mod.ts";
 import { loadResume } from "../src/batch/resume.ts";
 import { fixture, itemsOf } from "./batch-fixture.ts";
 
@@ -257,6 +264,45 @@ test("a run killed with deletes in flight: its journal lines let resume finish i
     );
     assert.equal(already.sort(), started.map((l) => l.key).sort());
     assert.is(server.store.listTokens(instanceId).length, 0);
+  } finally {
+    await server.close();
+  }
+});
+
+test("journal lines come before each first mutating request, carry a patch, and never a dry run", async () => {
+  const { server, client } = await fixture(1, 4);
+  try {
+    const items = itemsOf(server, server.instanceIds).map((item, i) => ({
+      ...item,
+      apiToken: { name: `renamed-${i}` },
+    }));
+    const order: string[] = [];
+    const off = onRequestEvent(client, (e) => {
+      if (e.type === "request" && e.method === "PATCH") order.push(`request ${e.apiTokenId}`);
+    });
+    const journal: BatchStarted[] = [];
+    const onStart = (entry: BatchStarted) => {
+      journal.push(entry);
+      order.push(`started ${entry.key.split("/")[1]}`);
+    };
+    await patchTokens(client, items, { dryRun: true, onStart });
+    assert.is(journal.length, 0, "a dry run changes nothing, so it journals nothing");
+    const report = await patchTokens(client, items, {
+      apiToken: { description: "from the options" },
+      concurrency: 1,
+      onStart,
+    });
+    off();
+    assert.is(report.succeeded, 4);
+    assert.equal(
+      journal.map((e) => e.apiToken),
+      items.map((item) => ({ description: "from the options", ...item.apiToken })),
+    );
+    // Each item's journal line comes right before its first request.
+    assert.equal(
+      order,
+      items.flatMap((i) => [`started ${i.apiTokenId}`, `request ${i.apiTokenId}`]),
+    );
   } finally {
     await server.close();
   }

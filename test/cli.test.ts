@@ -370,6 +370,47 @@ test("kill -9 with a delete in flight: --resume finishes exactly, from the journ
   assert.equal(first.map((l: Json) => [l.status, l.outcome]), [["succeeded", "alreadyDeleted"]]);
 });
 
+test("kill -9 mid-rename: --resume repeats the journaled patch for a token that left the selection", async () => {
+  const victims = [1, 2, 3].map((n) => server.store.createToken(instanceB, { name: `mv-${n}` }));
+  const names = () => victims.map((t) => server.store.getToken(instanceB, t.id)!.name);
+  const resultsFile = join(dir, "rename-killed.ndjson");
+  const hang = server.faults.add({ action: "patch", stallAfterHeadersMs: 30_000, times: 1 });
+  const args = [
+    ...base(),
+    "rename",
+    "--instance",
+    instanceB,
+    "--from",
+    "mv-*",
+    "--to",
+    "moved-*",
+    "--concurrency",
+    "1",
+    "--results-file",
+    resultsFile,
+    "--yes",
+  ];
+  const run = startScript("src/cli/main.ts", args, { env });
+  const until = Date.now() + 30_000;
+  while (!names().some((n) => n.startsWith("moved-")) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  run.child.kill("SIGKILL");
+  await run.done;
+  hang.remove();
+  const journal = readFileSync(resultsFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  assert.equal(journal.map((l: Json) => l.status), ["started"]);
+  assert.match(journal[0].apiToken.name, /^moved-\d$/);
+
+  const resumed = await runCli([...args, "--resume", "--json"], { env });
+  assert.is(resumed.code, 0, resumed.stderr);
+  assert.equal(names().sort(), ["moved-1", "moved-2", "moved-3"]);
+  const lines = readFileSync(resultsFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  const results = lines.filter((l: Json) => l.status !== "started");
+  assert.is(results.length, 3, "each token has exactly one result");
+  assert.ok(results.every((l: Json) => l.status === "succeeded"));
+});
+
 test("the same CLI runs under Deno and Bun", async () => {
   const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
   const runs = [

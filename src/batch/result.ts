@@ -1,4 +1,5 @@
 import type { ApiToken } from "../schemas/api-token.ts";
+import type { ApiTokenPatch } from "../schemas/api-token-patch.ts";
 
 /** How one item ended. Exactly one result is produced per item read from the input. */
 export type BatchResultStatus = "succeeded" | "failed" | "cancelled" | "skipped";
@@ -64,6 +65,8 @@ export interface BatchStarted {
   key: string;
   index: number;
   status: "started";
+  /** patchTokens: the patch being sent, so a resumed run can send it again. */
+  apiToken?: ApiTokenPatch;
 }
 
 /** A line of a results file: a result, or a journal line. */

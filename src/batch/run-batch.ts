@@ -13,10 +13,11 @@ import {
 import type { Middleware } from "../pipeline/context.ts";
 import { isOutcomeUnknown, parseRetryAfter } from "../pipeline/retry-policy.ts";
 import type { ApiToken } from "../schemas/api-token.ts";
+import type { ApiTokenPatch } from "../schemas/api-token-patch.ts";
 import { createGate } from "./instance-gate.ts";
 import type { ResolvedBatchOptions } from "./options.ts";
 import { type BatchProgress, type BatchReport, type BatchStop, createTally } from "./report.ts";
-import type { BatchOutcome, BatchResult } from "./result.ts";
+import type { BatchOutcome, BatchResult, BatchStarted } from "./result.ts";
 import type { ResultStream } from "./result-stream.ts";
 import { loadResume, type ResumeState } from "./resume.ts";
 
@@ -137,7 +138,10 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
     if (!run.sent && dryRun === false && options.onStart !== undefined) {
       // Just before the first request that may change something, so a run killed mid-call
       // leaves a line saying so.
-      options.onStart({ key: run.item.key, index: run.item.index, status: "started" });
+      const entry: BatchStarted = { key: run.item.key, index: run.item.index, status: "started" };
+      const patch = (run.item.params as { apiToken?: ApiTokenPatch }).apiToken;
+      if (patch !== undefined) entry.apiToken = patch;
+      options.onStart(entry);
     }
     run.sent = true;
     try {

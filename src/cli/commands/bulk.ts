@@ -168,20 +168,37 @@ function checkOptions(kind: BulkKind, options: BulkOptions): Renamer | undefined
   return undefined;
 }
 
-/** Items an earlier run's results file leaves with an unknown outcome, not in `selected`. */
+/** An item of the plan; `patch`, when set, is what an earlier run was sending. */
+type Planned = Selected & { patch?: ApiTokenPatch };
+
+/**
+ * Items an earlier run's results file leaves with an unknown outcome and that are not in
+ * `selected`: a call in flight when that run stopped may have taken effect, so its token can
+ * have left the selection (deleted, no longer active, renamed). They run again so each gets
+ * a result (a delete's 404 then says it was done); a patch is repeated as the journal line
+ * recorded it, and without such a line a rename is left out, having no name to give.
+ */
 async function unresolvedSince(
   file: string,
   instances: readonly string[],
   selected: readonly Selected[],
-): Promise<Selected[]> {
+  isPatch: boolean,
+): Promise<Planned[]> {
   const history = await loadResume(readResults(createReadStream(file)));
+  const sent = new Map<string, ApiTokenPatch>();
+  for await (const line of readResults(createReadStream(file))) {
+    if (line.status === "started" && line.apiToken) sent.set(line.key.toLowerCase(), line.apiToken);
+  }
   const wanted = new Set(instances.map((id) => id.toLowerCase()));
   const have = new Set(selected.map((s) => `${s.instanceId}/${s.token.id}`.toLowerCase()));
-  const extra: Selected[] = [];
+  const extra: Planned[] = [];
   for (const [key, state] of history) {
     const [instanceId, apiTokenId] = key.split("/");
     if (state !== "unknown" || have.has(key) || !wanted.has(instanceId)) continue;
-    extra.push({ instanceId, token: { id: apiTokenId, name: "(in flight when the run stopped)" } });
+    const patch = sent.get(key);
+    if (isPatch && patch === undefined) continue;
+    const token = { id: apiTokenId, name: "(in flight when the run stopped)" };
+    extra.push(patch === undefined ? { instanceId, token } : { instanceId, token, patch });
   }
   return extra;
 }
@@ -218,9 +235,9 @@ async function runBulk(ctx: CommandContext, kind: BulkKind, options: BulkOptions
   // A call in flight when the earlier run stopped may have taken effect, so its token can
   // be missing from the selection now (deleted, or no longer active). It is run again, so it
   // gets a result: a delete's 404 then says it was done. A rename has no name to give it.
-  const planned = resumeFile !== undefined && !renamer
-    ? [...chosen, ...await unresolvedSince(resumeFile, instances, chosen)]
-    : chosen;
+  const planned: Planned[] = resumeFile === undefined
+    ? chosen
+    : [...chosen, ...await unresolvedSince(resumeFile, instances, chosen, kind !== "delete")];
   const self = session.selfTokenId?.toLowerCase();
   const ownIncluded = planned.some((s) => s.token.id.toLowerCase() === self);
   printPlan(io, kind, instances, planned, renamer, self);
@@ -248,7 +265,11 @@ async function runBulk(ctx: CommandContext, kind: BulkKind, options: BulkOptions
   const items = ordered.map((s) => ({
     instanceId: s.instanceId.toLowerCase(),
     apiTokenId: s.token.id.toLowerCase(),
-    ...(renamer ? { apiToken: { name: renamer.rename(s.token.name ?? "")! } } : {}),
+    ...(s.patch
+      ? { apiToken: s.patch }
+      : renamer
+      ? { apiToken: { name: renamer.rename(s.token.name ?? "")! } }
+      : {}),
   }));
   const view = createProgressView(io, items.length, kind, io.stderrIsTty && !session.verbose);
   // Each line is written synchronously as it happens, so a crash or a second Ctrl-C loses at
