@@ -329,6 +329,15 @@ test("Ctrl-C mid-run exits 130 with a results file; --resume finishes the job", 
   assert.is(done.size, total);
 });
 
+/** Runs the CLI and kills it outright (SIGKILL: no handler runs) once `applied()` holds. */
+async function killWhen(args: string[], applied: () => boolean): Promise<void> {
+  const run = startScript("src/cli/main.ts", args, { env });
+  const until = Date.now() + 30_000;
+  while (!applied() && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+  run.child.kill("SIGKILL");
+  await run.done;
+}
+
 test("kill -9 with a delete in flight: --resume finishes exactly, from the journal", async () => {
   const victims = [1, 2, 3, 4].map((n) =>
     server.store.createToken(instanceB, { name: `killme-${n}`, status: "active" })
@@ -350,11 +359,7 @@ test("kill -9 with a delete in flight: --resume finishes exactly, from the journ
     resultsFile,
     "--yes",
   ];
-  const run = startScript("src/cli/main.ts", args, { env });
-  const until = Date.now() + 30_000;
-  while (left() === 4 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-  run.child.kill("SIGKILL");
-  await run.done;
+  await killWhen(args, () => left() < 4);
   hang.remove();
   assert.is(left(), 3, "one delete was applied before the kill");
   const journal = readFileSync(resultsFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
@@ -390,13 +395,7 @@ test("kill -9 mid-rename: --resume repeats the journaled patch for a token that 
     resultsFile,
     "--yes",
   ];
-  const run = startScript("src/cli/main.ts", args, { env });
-  const until = Date.now() + 30_000;
-  while (!names().some((n) => n.startsWith("moved-")) && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  run.child.kill("SIGKILL");
-  await run.done;
+  await killWhen(args, () => names().some((n) => n.startsWith("moved-")));
   hang.remove();
   const journal = readFileSync(resultsFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
   assert.equal(journal.map((l: Json) => l.status), ["started"]);
