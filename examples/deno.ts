@@ -15,14 +15,16 @@ import { startFakeLosant } from "../src/testing/mod.ts";
 
 declare const Deno: { env: { get(name: string): string | undefined }; version: { deno: string } };
 
-const embedded = Deno.env.get("LOSANT_API_TOKEN")
+// A real account needs both a token and an instance; this example only reads.
+const embedded = Deno.env.get("LOSANT_API_TOKEN") && Deno.env.get("LOSANT_INSTANCE_IDS")
   ? undefined
   : await startFakeLosant({ seed: { instances: 1, tokensPerInstance: 8 } });
-const accessToken = Deno.env.get("LOSANT_API_TOKEN") ??
-  embedded!.issueAccessToken(["all.Instance"]).token;
-const instanceId = Deno.env.get("LOSANT_INSTANCE_IDS")?.split(",")[0] ?? embedded!.instanceIds[0];
+const accessToken = embedded?.issueAccessToken(["all.Instance"]).token ??
+  Deno.env.get("LOSANT_API_TOKEN")!;
+const instanceId = embedded?.instanceIds[0] ?? Deno.env.get("LOSANT_INSTANCE_IDS")!.split(",")[0];
 try {
-  const client = createClient({ accessToken, url: Deno.env.get("LOSANT_URL") ?? embedded?.url });
+  const url = embedded?.url ?? Deno.env.get("LOSANT_URL");
+  const client = createClient({ accessToken, url });
   const firstThree = lastValueFrom(tokenEvents(client).pipe(take(3), toArray()));
   const ids: string[] = [];
   for await (const token of listTokens(client, { instanceId })) ids.push(token.id);

@@ -2,8 +2,9 @@
  * The three single-token actions: read a token, deactivate it, delete it, and handle the
  * 404 a second delete gets.
  *
- * Run: `npx tsx examples/get-patch-delete.ts` (embedded server), or with LOSANT_API_TOKEN
- * and LOSANT_INSTANCE_IDS set, against your account (it deletes the first listed token!).
+ * Run: `npx tsx examples/get-patch-delete.ts` (embedded server), or with LOSANT_API_TOKEN,
+ * LOSANT_INSTANCE_IDS and LOSANT_EXAMPLES_MAY_CHANGE_TOKENS=yes set, against your account
+ * (it deletes the first listed token!).
  */
 import {
   createClient,

@@ -27,6 +27,21 @@ async function runExample(which: "node" | "deno" | "bun", file: string): Promise
   return r.stdout;
 }
 
+test("an example refuses to change a real account's tokens without an explicit yes", async () => {
+  const [command, args] = commandFor("node", "examples/get-patch-delete.ts");
+  const env = {
+    ...ENV,
+    LOSANT_API_TOKEN: "a-real-looking-token",
+    LOSANT_INSTANCE_IDS: "a".repeat(24),
+    LOSANT_URL: "http://127.0.0.1:9", // nothing listens: a request sent would fail differently
+    NO_COLOR: "1",
+  };
+  const r = await startProgram(command, args, { env, timeoutMs: 30_000 }).done;
+  assert.is.not(r.code, 0);
+  assert.match(r.stderr, /LOSANT_EXAMPLES_MAY_CHANGE_TOKENS=yes/);
+  assert.not.match(r.stderr, /a-real-looking-token/);
+});
+
 const checks: Record<string, (out: string) => void> = {
   "examples/get-patch-delete.ts": (out) => {
     assert.match(out, /^got [a-f\d]{24} "/m);

@@ -13,6 +13,9 @@ export interface Target {
 /**
  * `LOSANT_URL`, `LOSANT_API_TOKEN` and `LOSANT_INSTANCE_IDS` (comma-separated) when set;
  * otherwise a freshly seeded embedded server, so every example runs with no account.
+ * The examples change and delete tokens, so a real account also needs
+ * `LOSANT_EXAMPLES_MAY_CHANGE_TOKENS=yes`: a token already in the environment must never be
+ * enough for an example to delete someone's production token.
  *
  * @example
  * const target = await connect();
@@ -21,6 +24,13 @@ export interface Target {
 export async function connect(seed = { instances: 1, tokensPerInstance: 20 }): Promise<Target> {
   const env = process.env;
   if (env.LOSANT_API_TOKEN && env.LOSANT_INSTANCE_IDS) {
+    if (env.LOSANT_EXAMPLES_MAY_CHANGE_TOKENS !== "yes") {
+      throw new Error(
+        "this example changes and deletes tokens in the instances of LOSANT_INSTANCE_IDS; " +
+          "set LOSANT_EXAMPLES_MAY_CHANGE_TOKENS=yes to run it against your account, " +
+          "or unset LOSANT_API_TOKEN to use the embedded server",
+      );
+    }
     return {
       url: env.LOSANT_URL ?? "https://api.losant.com",
       accessToken: env.LOSANT_API_TOKEN,
