@@ -1,6 +1,8 @@
 /**
  * A bulk deactivation that is interrupted half-way and resumed from its results file:
- * the second run skips what the first finished and completes the rest.
+ * the second run skips what the first finished and completes the rest. The file also gets a
+ * journal line (`onStart`) before each change is sent, so even a run killed outright
+ * (kill -9, a crash) with calls in flight resumes exactly.
  *
  * Run: `npx tsx examples/bulk-deactivate-resume.ts`
  */
@@ -8,7 +10,13 @@ import { appendFileSync, createReadStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "../mod.ts";
-import { patchTokens, readResults, selectTokens, toNdjson } from "../src/batch/mod.ts";
+import {
+  type BatchStarted,
+  patchTokens,
+  readResults,
+  selectTokens,
+  toNdjson,
+} from "../src/batch/mod.ts";
 import { connect } from "./support/connect.ts";
 
 const target = await connect({ instances: 2, tokensPerInstance: 60 });
@@ -23,10 +31,12 @@ try {
 
   // Run 1: stop after 15 results, as a Ctrl-C would.
   const stop = new AbortController();
+  const journal = (entry: BatchStarted) => appendFileSync(resultsFile, toNdjson(entry));
   const first = patchTokens(client, selection(), {
     apiToken: patch,
     concurrency: 2,
     signal: stop.signal,
+    onStart: journal,
   });
   let written = 0;
   first.results$.subscribe((result) => {
@@ -43,6 +53,7 @@ try {
     apiToken: patch,
     concurrency: 4,
     resume: readResults(createReadStream(resultsFile)),
+    onStart: journal,
   });
   second.results$.subscribe((result) => appendFileSync(resultsFile, toNdjson(result)));
   const r2 = await second;
