@@ -16,7 +16,8 @@ import type { ApiToken } from "../schemas/api-token.ts";
 import type { ApiTokenPatch } from "../schemas/api-token-patch.ts";
 import { createGate } from "./instance-gate.ts";
 import type { ResolvedBatchOptions } from "./options.ts";
-import { type BatchProgress, type BatchReport, type BatchStop, createTally } from "./report.ts";
+import { createProgressReporter } from "./progress-reporter.ts";
+import { type BatchReport, type BatchStop, createTally } from "./report.ts";
 import type { BatchOutcome, BatchResult, BatchStarted } from "./result.ts";
 import type { ResultStream } from "./result-stream.ts";
 import { loadResume, type ResumeState } from "./resume.ts";
@@ -105,9 +106,6 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
   const itemCap = options.concurrency * 2;
   const perInstanceItemCap = options.perInstanceConcurrency * 2;
   const dryRun = options.dryRun;
-  // Progress and the summary go to the client's logger at info, as counts only.
-  const logger = activeLogger(coreOf(client).logger);
-  const logInfo = logger !== undefined && enabled(logger, "info") ? logger : undefined;
 
   let history = new Map<string, ResumeState>();
   let stopping: BatchStop | undefined;
@@ -123,10 +121,27 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
   let wakeTimer: ReturnType<typeof setTimeout> | undefined;
   let wakeAt = Infinity;
   let yieldTimer: ReturnType<typeof setTimeout> | undefined;
-  let progressTimer: ReturnType<typeof setInterval> | undefined;
-  let lastProgress = { at: started, done: 0 };
   let resolveDone!: (report: BatchReport) => void;
   const done = new Promise<BatchReport>((resolve) => (resolveDone = resolve));
+
+  // Progress and the summary also go to the client's logger at info, as counts only.
+  const logger = activeLogger(coreOf(client).logger);
+  const progress = createProgressReporter({
+    batch: operation.name,
+    onProgress: options.onProgress,
+    intervalMs: options.progressIntervalMs,
+    logger: logger !== undefined && enabled(logger, "info") ? logger : undefined,
+  }, () => ({
+    read,
+    done: tally.counts.total,
+    succeeded: tally.counts.succeeded,
+    failed: tally.counts.failed,
+    cancelled: tally.counts.cancelled,
+    skipped: tally.counts.skipped,
+    inFlight: active.size,
+    queued: buffered + deferred.length,
+    requests: gate.stats.granted,
+  }));
 
   // ---- the gate, as per-attempt middleware of a derived client -------------------------
   const gateMiddleware: Middleware = async (ctx, next) => {
@@ -599,74 +614,20 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
     finish();
   }
 
-  const progressNow = (final: boolean): BatchProgress => {
-    const now = performance.now();
-    const c = tally.counts;
-    const elapsedMs = now - started;
-    const recentMs = now - lastProgress.at;
-    const progress: BatchProgress = {
-      read,
-      done: c.total,
-      succeeded: c.succeeded,
-      failed: c.failed,
-      cancelled: c.cancelled,
-      skipped: c.skipped,
-      inFlight: active.size,
-      queued: buffered + deferred.length,
-      requests: gate.stats.granted,
-      elapsedMs,
-      ratePerSecond: elapsedMs > 0 ? (c.total * 1000) / elapsedMs : 0,
-      recentRatePerSecond: recentMs > 0 ? ((c.total - lastProgress.done) * 1000) / recentMs : 0,
-      final,
-    };
-    lastProgress = { at: now, done: c.total };
-    return progress;
-  };
-
-  const tellProgress = (final: boolean): void => {
-    const progress = progressNow(final);
-    try {
-      options.onProgress?.(progress);
-    } catch { /* a progress display must not break the job */ }
-    if (logInfo !== undefined && !final) {
-      const { read, done, succeeded, failed, cancelled, skipped, inFlight, requests } = progress;
-      const record = { read, done, succeeded, failed, cancelled, skipped, inFlight, requests };
-      logInfo.info({ batch: operation.name, ...record }, "batch progress");
-    }
-  };
-
   function finish(): void {
     finished = true;
     clearTimeout(graceTimer);
     clearTimeout(wakeTimer);
     clearTimeout(yieldTimer);
-    clearInterval(progressTimer);
     gate.close();
     options.signal?.removeEventListener("abort", onAbort);
-    if (options.onProgress) tellProgress(true);
     const report = tally.report({
       durationMs: performance.now() - started,
       requests: gate.stats.granted,
       stopped: stopping,
       inputComplete,
     });
-    if (logInfo !== undefined) {
-      const { total, succeeded, failed, cancelled, skipped, durationMs, requests } = report;
-      logInfo.info(
-        {
-          batch: operation.name,
-          total,
-          succeeded,
-          failed,
-          cancelled,
-          skipped,
-          durationMs: Math.round(durationMs),
-          requests,
-          stopped: stopping?.type,
-        },
-        "batch finished",
-      );
-    }
+    progress.finish(report);
     stream.end();
     resolveDone(report);
   }
@@ -686,9 +647,7 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
       }`,
     };
   }
-  if (options.onProgress || logInfo !== undefined) {
-    progressTimer = setInterval(() => tellProgress(false), options.progressIntervalMs);
-  }
+  progress.start();
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener("abort", onAbort, { once: true });
   schedulePump();
