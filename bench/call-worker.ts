@@ -61,8 +61,8 @@ function nodeHttp(t: Target): Call {
     });
 }
 
-/** The platform's own fetch, the same request, no library. */
-function rawFetch(t: Target): Call {
+/** A fetch function alone, the same request, no library. */
+function fetchCall(t: Target, fetchFn: typeof fetch): Call {
   const url = `${t.url}/instances/${t.instanceId}/tokens/${t.apiTokenId}?${QUERY}`;
   const headers = {
     accept: "application/json",
@@ -70,26 +70,21 @@ function rawFetch(t: Target): Call {
     authorization: `Bearer ${t.token}`,
   };
   return async () => {
-    const response = await fetch(url, { headers });
+    const response = await fetchFn(url, { headers });
     if (response.status !== 200) throw new Error(`status ${response.status}`);
     return await response.json();
   };
 }
 
-/** The fast fetch alone, the same request, no library. */
+/** The platform's own fetch. */
+function rawFetch(t: Target): Call {
+  return fetchCall(t, (input, init) => fetch(input, init));
+}
+
+/** The fast fetch alone. */
 async function rawNodeFetch(t: Target): Promise<Call> {
   const { nodeFetch } = await import("../src/fetch/node-fetch.ts");
-  const url = `${t.url}/instances/${t.instanceId}/tokens/${t.apiTokenId}?${QUERY}`;
-  const headers = {
-    accept: "application/json",
-    "accept-version": "^1.30.0",
-    authorization: `Bearer ${t.token}`,
-  };
-  return async () => {
-    const response = await nodeFetch(url, { headers });
-    if (response.status !== 200) throw new Error(`status ${response.status}`);
-    return await response.json();
-  };
+  return fetchCall(t, nodeFetch);
 }
 
 /** The official client (axios underneath, Node's keep-alive global agent). */
