@@ -61,18 +61,40 @@ function nodeHttp(t: Target): Call {
     });
 }
 
+/** The URL and headers every fetch-based contender sends. */
+function requestOf(t: Target): { url: string; headers: Record<string, string> } {
+  return {
+    url: `${t.url}/instances/${t.instanceId}/tokens/${t.apiTokenId}?${QUERY}`,
+    headers: {
+      accept: "application/json",
+      "accept-version": "^1.30.0",
+      authorization: `Bearer ${t.token}`,
+    },
+  };
+}
+
 /** A fetch function alone, the same request, no library. */
 function fetchCall(t: Target, fetchFn: typeof fetch): Call {
-  const url = `${t.url}/instances/${t.instanceId}/tokens/${t.apiTokenId}?${QUERY}`;
-  const headers = {
-    accept: "application/json",
-    "accept-version": "^1.30.0",
-    authorization: `Bearer ${t.token}`,
-  };
+  const { url, headers } = requestOf(t);
   return async () => {
     const response = await fetchFn(url, { headers });
     if (response.status !== 200) throw new Error(`status ${response.status}`);
     return await response.json();
+  };
+}
+
+/**
+ * ky alone, configured as this library configures it (its retry, timeout and HTTP errors
+ * off), over the given fetch: ky's own share of a call, measured beside the rest.
+ */
+async function kyCall(t: Target, fetchFn?: typeof fetch): Promise<Call> {
+  const { default: ky } = await import("ky");
+  const http = ky.create({ retry: 0, throwHttpErrors: false, timeout: false, fetch: fetchFn });
+  const { url, headers } = requestOf(t);
+  return async () => {
+    const response = await http(url, { headers });
+    if (response.status !== 200) throw new Error(`status ${response.status}`);
+    return JSON.parse(await response.text());
   };
 }
 
@@ -83,8 +105,11 @@ function rawFetch(t: Target): Call {
 
 /** The fast fetch alone. */
 async function rawNodeFetch(t: Target): Promise<Call> {
-  const { nodeFetch } = await import("../src/fetch/node-fetch.ts");
-  return fetchCall(t, nodeFetch);
+  return fetchCall(t, await loadNodeFetch());
+}
+
+async function loadNodeFetch(): Promise<typeof fetch> {
+  return (await import("../src/fetch/node-fetch.ts")).nodeFetch;
 }
 
 /** The official client (axios underneath, Node's keep-alive global agent). */
@@ -103,7 +128,7 @@ function losantRest(t: Target): Call {
 /** This library with its defaults (validation, retry, timeout, events, hooks). */
 async function losantTokens(t: Target, fast: boolean): Promise<Call> {
   const { createClient, getToken } = await import("../mod.ts");
-  const fetch = fast ? (await import("../src/fetch/node-fetch.ts")).nodeFetch : undefined;
+  const fetch = fast ? await loadNodeFetch() : undefined;
   const client = createClient({ accessToken: t.token, url: t.url, ...(fetch ? { fetch } : {}) });
   const params = { instanceId: t.instanceId, apiTokenId: t.apiTokenId };
   return () => getToken(client, params);
@@ -114,6 +139,8 @@ export const CONTENDERS = {
   "node:http": (t: Target): Promise<Call> => Promise.resolve(nodeHttp(t)),
   "fetch": (t: Target): Promise<Call> => Promise.resolve(rawFetch(t)),
   "nodeFetch": rawNodeFetch,
+  "ky+fetch": (t: Target): Promise<Call> => kyCall(t),
+  "ky+nodeFetch": async (t: Target): Promise<Call> => kyCall(t, await loadNodeFetch()),
   "losant-rest": (t: Target): Promise<Call> => Promise.resolve(losantRest(t)),
   "losant-tokens": (t: Target): Promise<Call> => losantTokens(t, false),
   "losant-tokens+nodeFetch": (t: Target): Promise<Call> => losantTokens(t, true),

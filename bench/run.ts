@@ -8,7 +8,7 @@
  */
 import os from "node:os";
 import process from "node:process";
-import { bundleTable, measureBundles } from "./bundle-size.ts";
+import { bundleTable, measureBundles, originTable } from "./bundle-size.ts";
 import { costOptionsFromEnv, costTable, measureCostPerCall } from "./cost-per-call.ts";
 import { measureStartup, startupTable } from "./startup.ts";
 import { startBenchServer } from "./support.ts";
@@ -37,6 +37,7 @@ try {
   await server.close();
 }
 console.log(`\n## Cost per call\n\n${costTable(costs)}`);
-console.log(`\n## Bundle size\n\n${bundleTable(await measureBundles())}`);
+const bundles = await measureBundles();
+console.log(`\n## Bundle size\n\n${bundleTable(bundles)}\n\n${originTable(bundles)}`);
 console.log(`\n## Start-up\n\n${startupTable(await measureStartup())}`);
 console.log(`\n(bench took ${((performance.now() - started) / 1000).toFixed(0)} s)`);

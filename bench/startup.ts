@@ -2,7 +2,8 @@
  * Start-up: how long importing the library takes in a fresh Node process, ours against the
  * official client, interleaved rounds, medians. Ours is measured as npm users load it, from
  * dist/ (`npm run build` first); without dist/ it falls back to the TypeScript sources
- * through tsx, which is slower and says so in the table.
+ * through tsx, which is slower and says so in the table. Our three runtime dependencies are
+ * timed alone too, to show where our time goes.
  *
  * Usage: node --import tsx bench/startup.ts   Env: BENCH_STARTUP_ROUNDS (15)
  */
@@ -33,10 +34,11 @@ function probes(): Probe[] {
       module: "losant-tokens (mod.ts via tsx: no dist/)",
       args: ["--import", "tsx", "--input-type=module", "-e", timed(join(ROOT, "mod.ts"))],
     };
-  return [
-    ours,
-    { module: "losant-rest", args: ["--input-type=module", "-e", timed("losant-rest")] },
-  ];
+  const alone = (specifier: string): Probe => ({
+    module: specifier,
+    args: ["--input-type=module", "-e", timed(specifier)],
+  });
+  return [ours, alone("losant-rest"), alone("ky"), alone("valibot"), alone("p-retry")];
 }
 
 /** Imports each module in `rounds` fresh processes, alternating between them. */
