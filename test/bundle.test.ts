@@ -16,12 +16,14 @@ import { gzipSync } from "node:zlib";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /**
- * Budget for an app that makes a client and calls `getToken`, minified and gzipped. The
- * goal is 10 KB; ky (about 5 KB gzipped), valibot and p-retry leave the core too little room
- * for that today (bench/README.md has the breakdown). This budget holds the line where it
- * is, so growth fails here rather than creeping in unnoticed.
+ * Budget for an app that makes a client and calls `getToken`, minified and gzipped: 14.5 KB,
+ * about 0.6 KB over what it measures today. The issue's goal is 10 KB, but ky, p-retry and
+ * the leanest valibot alone bundle to 7.4 KB gzipped (bench/bundle-size.ts, the "floor"
+ * row), which leaves too little for our own code with retry and validation on by default;
+ * bench/README.md has the breakdown. This budget holds the line where it is, so growth fails
+ * here rather than creeping in unnoticed.
  */
-const MAX_GZIP_BYTES = 15 * 1024;
+const MAX_GZIP_BYTES = 14.5 * 1024;
 
 const FORBIDDEN_INPUTS = [
   "node_modules/rxjs",
