@@ -63,7 +63,6 @@ export function createClient(options: ClientOptions): Client {
     retry: 0,
     throwHttpErrors: false,
     timeout: false,
-    fetch: options.fetch,
   });
   const url = (checked.url ?? "https://api.losant.com").replace(/\/+$/, "");
   return makeClient(options, url, {

@@ -25,9 +25,11 @@ export function createTransport(
   customFetch?: typeof fetch,
 ): Terminal {
   const authorization = `Bearer ${accessToken}`;
-  const direct = takesSignalDirectly(customFetch) ? customFetch : undefined;
+  const direct = takesSignalDirectly(customFetch);
   return async (ctx) => {
-    const headers = { ...ctx.headers, authorization };
+    const signal = ctx.attemptSignal ?? ctx.signal;
+    const fresh = ctx.method === "DELETE" ? freshConnectionInit() : undefined;
+    const send = customFetch ?? globalFetch;
     let status: number;
     let responseHeaders: Headers;
     let text: string;
@@ -36,27 +38,22 @@ export function createTransport(
     // GC runs, aborting the attempt no longer reaches a body that is still arriving, and a
     // per-attempt timeout silently never fires on a server that stalls after the headers.
     let _sent: Request | undefined;
-    const fresh = ctx.method === "DELETE" ? freshConnectionInit() : undefined;
     try {
       const response = await http(buildUrl(baseUrl, ctx.path, ctx.query), {
         method: ctx.method,
-        headers,
+        headers: { ...ctx.headers, authorization },
         body: ctx.body === undefined ? undefined : JSON.stringify(ctx.body),
-        ...(direct === undefined
-          ? { signal: ctx.attemptSignal ?? ctx.signal }
-          : { fetch: withSignal(direct, ctx.attemptSignal ?? ctx.signal) }),
-        // Not needed by a direct-signal fetch, which holds its signal itself, unless a
-        // delete must go on a fresh connection.
-        ...(direct !== undefined && fresh === undefined ? undefined : {
-          hooks: {
-            beforeRequest: [(request: Request, options: object) => {
-              _sent = request;
-              // ky puts its options on the Request; Bun honours `keepalive` only from fetch's
-              // init, so a delete is sent here, through the client's own fetch.
-              if (fresh !== undefined) return fetchOf(options)(request, fresh);
-            }],
-          },
-        }),
+        // A fetch that takes the signal from its own init gets it there; any other gets it on
+        // ky's Request.
+        ...(direct || signal === undefined ? undefined : { signal }),
+        // The request ky sends passes through here, so it is held, and it gets what only
+        // fetch's init can carry: a delete's fresh connection (Bun honours `keepalive` only
+        // from the init) and the direct signal.
+        fetch: (request: RequestInfo | URL, init?: RequestInit) => {
+          _sent = request as Request; // ky always hands fetch its Request
+          if (fresh === undefined && !(direct && signal)) return send(request, init);
+          return send(request, { ...init, ...fresh, ...(direct ? { signal } : undefined) });
+        },
       });
       status = response.status;
       responseHeaders = response.headers;
@@ -80,18 +77,12 @@ export function createTransport(
  * global fetch does not qualify: its Request follows a signal only through a WeakRef, so
  * the signal must reach it on ky's Request, which the transport keeps reachable.
  */
-function takesSignalDirectly(f: typeof fetch | undefined): f is typeof fetch {
+function takesSignalDirectly(f: typeof fetch | undefined): boolean {
   return f !== undefined && (f as unknown as Record<symbol, unknown>)[DIRECT_SIGNAL] === true;
 }
 
-function withSignal(f: typeof fetch, signal: AbortSignal | undefined): typeof fetch {
-  return signal === undefined ? f : (input, init) => f(input, { ...init, signal });
-}
-
-// ky hands hooks its normalized options, which hold the client's fetch (or the global one).
-function fetchOf(options: object): typeof fetch {
-  return (options as { fetch?: typeof fetch }).fetch ?? globalThis.fetch;
-}
+// Looked up per call, as ky itself does, so a fetch installed later is the one used.
+const globalFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);
 
 function buildUrl(baseUrl: string, path: string, query: Record<string, string>): string {
   const search = new URLSearchParams(query).toString();
