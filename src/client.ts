@@ -17,6 +17,7 @@ import { createTransport } from "./transport.ts";
 import { LosantValidationError } from "./errors.ts";
 import { parseParams } from "./validate.ts";
 import { VERSION } from "./version.ts";
+import { type Clock, systemClock } from "./clock.ts";
 
 export type { ClientOptions } from "./options.ts";
 
@@ -49,6 +50,8 @@ export interface ClientCore {
   readonly logger?: object;
   /** Removes the access token and every secret the client has seen from server text. */
   readonly scrubber: Scrubber;
+  /** Every wait of the client and of jobs run with it (`ClientOptions.clock`). */
+  readonly clock: Clock;
   readonly shared: SharedState;
   /** How many tokens the token cache holds (the `eventCache` option). */
   readonly eventCache: number;
@@ -86,6 +89,7 @@ export function createClient(options: ClientOptions): Client {
     transport: createTransport(settings.url, checked.accessToken, http, checked.fetch, scrubber),
     logger: checked.logger,
     scrubber,
+    clock: checked.clock ?? systemClock,
     shared: {},
     eventCache: checked.eventCache ?? CLIENT_DEFAULTS.eventCache,
     runners: new Map(),

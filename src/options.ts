@@ -1,3 +1,4 @@
+import type { Clock } from "./clock.ts";
 import type { Logger } from "./logging/logger.ts";
 import type { Middleware } from "./pipeline/context.ts";
 import type { RetryOptions } from "./pipeline/retry-options.ts";
@@ -53,6 +54,11 @@ export interface ClientOptions {
   logger?: Logger;
   /** How many tokens token events remember to tell `previous` and `changes` (default 1 000). */
   eventCache?: number;
+  /**
+   * Time and timers for every wait of the client and of jobs run with it: retry backoff,
+   * timeouts, deadlines, pacing (default: the system clock). A fake clock drives tests.
+   */
+  clock?: Clock;
 }
 
 /**

@@ -2,6 +2,7 @@ import * as v from "valibot";
 import type { Middleware } from "../pipeline/context.ts";
 import type { RetryInfo, RetryOptions } from "../pipeline/retry-options.ts";
 import { isLogger, type Logger } from "../logging/logger.ts";
+import { type Clock, isClock } from "../clock.ts";
 import type { CallOptions, ClientOptions } from "../options.ts";
 import { HEADER_TEXT_MESSAGE, headerValue, inputObject } from "./input.ts";
 
@@ -136,6 +137,9 @@ const clientOptions = v.pipe(
           v.integer("must be an integer"),
           v.minValue(0, "must be at least 0"),
         ),
+      ),
+      clock: v.optional(
+        v.custom<Clock>(isClock, "must be a clock: an object with now and setTimer"),
       ),
     },
     "must be an object of client options (accessToken, url, ...)",
