@@ -5,12 +5,7 @@ import type { EventSlot } from "./listeners/registry.ts";
 import type { RequestEvent } from "./listeners/request-event.ts";
 import type { TokenCache } from "./listeners/token-cache.ts";
 import type { TokenEvent } from "./listeners/token-event.ts";
-import {
-  CLIENT_DEFAULTS,
-  type ClientOptions,
-  type ClientSettings,
-  clientSettings,
-} from "./options.ts";
+import { type ClientOptions, type ClientSettings, clientSettings } from "./options.ts";
 import { ClientOptionsSchema } from "./schemas/client-options.ts";
 import { createScrubber, type Scrubber } from "./scrub.ts";
 import { createTransport } from "./transport.ts";
@@ -91,7 +86,7 @@ export function createClient(options: ClientOptions): Client {
     scrubber,
     clock: checked.clock ?? systemClock,
     shared: {},
-    eventCache: checked.eventCache ?? CLIENT_DEFAULTS.eventCache,
+    eventCache: checked.eventCache ?? 1_000,
     runners: new Map(),
   });
 }

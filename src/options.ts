@@ -6,8 +6,8 @@ import type { RetryOptions } from "./pipeline/retry-options.ts";
 /**
  * The options of a client and of one call, each documented once, with its default, and
  * merged here and nowhere else: createClient fills in the client's defaults with
- * {@link clientSettings}, and every call lays its own options over them with
- * {@link mergeRetry} and {@link callTimeout}. The valibot schemas that check them are in
+ * {@link clientSettings}, and every call lays its own over them (`timeout` replaces the
+ * client's, `retry` is merged with {@link mergeRetry}). The valibot schemas that check them are in
  * `schemas/client-options.ts`, tied to these interfaces by a compile-time check.
  */
 
@@ -89,43 +89,25 @@ export interface ClientSettings {
   readonly middleware: readonly Middleware[];
 }
 
-/** The defaults of {@link ClientOptions}, in one place. */
-export const CLIENT_DEFAULTS: {
-  readonly url: string;
-  readonly acceptVersion: string;
-  readonly timeout: number;
-  readonly eventCache: number;
-} = Object.freeze({
-  url: "https://api.losant.com",
-  acceptVersion: "^1.30.0",
-  timeout: 30_000,
-  eventCache: 1_000,
-});
-
 /**
- * Checked options with their defaults filled in. The access token, fetch, logger and
- * eventCache are not part of the result: they go to the transport and the client's
- * private core.
+ * Checked options with their defaults filled in (the defaults are the ones documented on
+ * {@link ClientOptions}). The access token, fetch, logger, clock and eventCache are not
+ * part of the result: they go to the transport and the client's private core.
  *
  * @example
  * clientSettings({ accessToken }, "losant-tokens/0.2.0").timeout; // 30000
  */
 export function clientSettings(options: ClientOptions, userAgent: string): ClientSettings {
+  const url = new URL(options.url ?? "https://api.losant.com");
   return {
-    url: baseUrlOf(options.url ?? CLIENT_DEFAULTS.url),
-    acceptVersion: options.acceptVersion ?? CLIENT_DEFAULTS.acceptVersion,
+    url: `${url.origin}${url.pathname}`.replace(/\/+$/, ""),
+    acceptVersion: options.acceptVersion ?? "^1.30.0",
     losantdomain: options.losantdomain,
-    timeout: options.timeout ?? CLIENT_DEFAULTS.timeout,
+    timeout: options.timeout ?? 30_000,
     retry: options.retry ?? {},
     userAgent: options.userAgent ?? userAgent,
     middleware: Object.freeze([...(options.middleware ?? [])]),
   };
-}
-
-/** The base URL every path is appended to: normalised, without a trailing slash. */
-function baseUrlOf(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, "");
 }
 
 /**
@@ -142,14 +124,4 @@ export function mergeRetry(
   if (call === undefined) return client;
   if (call === false) return false;
   return { ...(client || {}), ...call };
-}
-
-/**
- * The per-attempt timeout of a call: its own, else the client's.
- *
- * @example
- * callTimeout(client, { timeout: 5_000 }); // 5000
- */
-export function callTimeout(client: { readonly timeout: number }, call: CallOptions): number {
-  return call.timeout ?? client.timeout;
 }

@@ -1,8 +1,7 @@
 import * as v from "valibot";
 import { LosantValidationError, type ValidationIssue } from "./errors.ts";
 import { suggestKey } from "./validation/suggest-key.ts";
-import { keysAt } from "./validation/schema-keys.ts";
-import { PLAIN_OBJECT_MESSAGES } from "./schemas/input.ts";
+import { OBJECT_KEYS } from "./schemas/input.ts";
 
 /**
  * Parses input with its schema or throws LosantValidationError naming each field and rule.
@@ -28,7 +27,7 @@ export function parseParams<S extends v.GenericSchema>(
     throw new LosantValidationError([UNREADABLE], { action }, subject);
   }
   if (result.success) return result.output;
-  const issues = result.issues.flatMap(throughUnions).map((i) => toValidationIssue(schema, i));
+  const issues = result.issues.flatMap(throughUnions).map(toValidationIssue);
   throw new LosantValidationError(issues, { action }, subject);
 }
 
@@ -55,7 +54,7 @@ function throughUnions(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown>[] {
 
 const OBJECT_TYPES = new Set(["object", "strict_object", "loose_object"]);
 
-function toValidationIssue(schema: v.GenericSchema, issue: v.BaseIssue<unknown>): ValidationIssue {
+function toValidationIssue(issue: v.BaseIssue<unknown>): ValidationIssue {
   const keys = issue.path?.map((item) => item.key) ?? [];
   const path = keys.length === 0 ? "(input)" : keys.map(showKey).join(".");
   // An object schema reports a missing key (expected: the key's name) and, when strict,
@@ -63,7 +62,7 @@ function toValidationIssue(schema: v.GenericSchema, issue: v.BaseIssue<unknown>)
   if (OBJECT_TYPES.has(issue.type) && keys.length > 0) {
     if (issue.expected === "never") {
       const key = keys[keys.length - 1];
-      const known = keysAt(schema, keys.slice(0, -1));
+      const known = OBJECT_KEYS.get(issue.message);
       const close = typeof key === "string" && known ? suggestKey(key, known) : undefined;
       const hint = close === undefined ? "" : ` (did you mean ${close}?)`;
       return { path, rule: "unknown_key", message: `is not a known field${hint}` };
@@ -74,7 +73,7 @@ function toValidationIssue(schema: v.GenericSchema, issue: v.BaseIssue<unknown>)
   }
   // inputObject's plain-object check is part of the object rule: an array or a Date is
   // not an object of these fields.
-  const rule = issue.type === "custom" && PLAIN_OBJECT_MESSAGES.has(issue.message)
+  const rule = issue.type === "custom" && OBJECT_KEYS.has(issue.message)
     ? "strict_object"
     : issue.type;
   return { path, rule, message: safeMessage(issue) };

@@ -3,7 +3,7 @@ import { type Client, coreOf } from "../client.ts";
 import { nextCallId } from "../call-id.ts";
 import type { RequestContext } from "../pipeline/context.ts";
 import { buildRunner, type Runner } from "../pipeline/build.ts";
-import { type CallOptions, callTimeout, mergeRetry } from "../options.ts";
+import { type CallOptions, mergeRetry } from "../options.ts";
 import { CallOptionsSchema } from "../schemas/client-options.ts";
 import { parseParams } from "../validate.ts";
 import type { ActionSpec } from "./define-action.ts";
@@ -52,7 +52,7 @@ export async function runAction<P extends v.GenericSchema, R extends v.GenericSc
     body: spec.body?.(params),
     attempt: 0,
     signal: options.signal,
-    timeout: callTimeout(client, options),
+    timeout: options.timeout ?? client.timeout,
     deadline: deadlineOf(options.deadline, core.clock.now()),
     retry: mergeRetry(client.retry, options.retry),
     state: {},

@@ -9,9 +9,6 @@ export interface HeaderOptions {
   userAgent: string | false;
 }
 
-// RFC 9110's token: what a header name may be.
-const HEADER_NAME = /^[!#$%&'*+.^_`|~\dA-Za-z-]+$/;
-
 /**
  * Sets the headers the official client sends, per attempt so each carries its own
  * `x-request-id`. Authorization is not here: the transport adds it, so no middleware
@@ -33,21 +30,16 @@ export function headersStage(options: HeaderOptions): Middleware {
     if (ctx.body !== undefined) headers["content-type"] = "application/json";
     headers["x-request-id"] = `${ctx.callId}-${ctx.attempt}`;
     for (const name in headers) {
-      const value = headers[name];
-      if (HEADER_NAME.test(name) && typeof value === "string" && HEADER_TEXT.test(value)) continue;
-      throw badHeader(name, ctx.action);
+      if (!HEADER_TEXT.test(headers[name])) throw badHeader(name, ctx.action);
     }
     return next();
   };
 }
 
 function badHeader(name: string, action: string): LosantValidationError {
-  const shown = HEADER_NAME.test(name) && name.length <= 40 ? name : "(a header)";
   return new LosantValidationError([{
-    path: `headers.${shown}`,
+    path: `headers.${name.slice(0, 40)}`,
     rule: "header",
-    message: HEADER_NAME.test(name)
-      ? `${HEADER_TEXT_MESSAGE}, set by a middleware`
-      : "is not a valid header name, set by a middleware",
+    message: `${HEADER_TEXT_MESSAGE} (set by a middleware)`,
   }], { action });
 }

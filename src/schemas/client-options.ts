@@ -90,14 +90,12 @@ const url = v.pipe(
   v.string("must be a string"),
   v.check((u) => URL.canParse(u), "must be an absolute URL"),
   v.check((u) => /^https?:$/.test(new URL(u).protocol), "must use http: or https:"),
-  // Paths are appended to the base URL: a query or fragment would swallow them.
-  v.check((u) => !u.includes("?") && !u.includes("#"), "must not have a ?query or #fragment"),
-  // fetch refuses a URL with credentials (a TypeError that would be retried); the token
-  // goes in the Authorization header.
-  v.check((u) => {
-    const parsed = new URL(u);
-    return parsed.username === "" && parsed.password === "";
-  }, "must not hold a user name or password"),
+  // Paths are appended to the base URL: a query or fragment would swallow them. fetch
+  // refuses a URL with credentials (a TypeError that would be retried).
+  v.check(
+    (u) => !/[?#]/.test(u) && !new URL(u).username && !new URL(u).password,
+    "must not have a ?query, #fragment or user:password@",
+  ),
 );
 
 const clientOptions = v.pipe(
@@ -105,19 +103,15 @@ const clientOptions = v.pipe(
     {
       accessToken: v.pipe(
         v.string("is required: a Losant API access token (a string)"),
-        v.minLength(1, "must not be empty"),
-        v.regex(/^[^\s]+$/, "must not contain whitespace or line breaks"),
-        v.regex(/^[\x21-\x7e\xa1-\xff]+$/, HEADER_TEXT_MESSAGE),
+        // No whitespace either: a token is one word.
+        v.regex(/^[\x21-\x7e\xa1-\xff]+$/, `must not be empty; ${HEADER_TEXT_MESSAGE}, no spaces`),
       ),
       url: v.optional(url),
       allowInsecureHttp: v.optional(v.boolean("must be a boolean")),
       acceptVersion: v.optional(headerValue(255)),
       losantdomain: v.optional(headerValue(255)),
       userAgent: v.optional(
-        v.union(
-          [v.literal(false), headerValue(1024)],
-          `must be false or a string that ${HEADER_TEXT_MESSAGE.replace("must hold", "holds")}`,
-        ),
+        v.union([v.literal(false), headerValue(1024)], "must be false or a header-safe string"),
       ),
       timeout,
       retry,

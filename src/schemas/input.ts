@@ -15,10 +15,11 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 /**
- * The messages of inputObject's plain-object checks: validation reports such a failure under
- * the object's rule (`strict_object`), not as an anonymous custom check.
+ * The keys each inputObject takes, by its message: an object failure reports the message,
+ * so validation can tell its plain-object check from other custom checks, and suggest the
+ * key a misspelt one meant. Two objects with one message share a list (only suggestions).
  */
-export const PLAIN_OBJECT_MESSAGES: Set<string> = new Set();
+export const OBJECT_KEYS: Map<string, string[]> = new Map();
 
 /**
  * A strict object that must also be plain; `message` is shown for anything that is not
@@ -36,7 +37,7 @@ export function inputObject<const E extends v.ObjectEntries>(
     v.StrictObjectSchema<E, string>,
   ]
 > {
-  PLAIN_OBJECT_MESSAGES.add(message);
+  OBJECT_KEYS.set(message, [...(OBJECT_KEYS.get(message) ?? []), ...Object.keys(entries)]);
   return v.pipe(
     v.custom<v.InferInput<v.StrictObjectSchema<E, undefined>>, string>(isPlainObject, message),
     v.strictObject<E, string>(entries, message),
@@ -52,7 +53,7 @@ export const HEADER_TEXT: RegExp = /^[\x20-\x7e\xa0-\xff]*$/;
 
 /** The message for a value that is not {@link HEADER_TEXT}. */
 export const HEADER_TEXT_MESSAGE =
-  "must hold only printable Latin-1 characters (no control characters, line breaks or characters beyond U+00FF)";
+  "must be printable Latin-1 (no control characters or line breaks, nothing beyond U+00FF)";
 
 /**
  * A string that becomes a header value: non-empty, at most `max` characters, {@link HEADER_TEXT}.

@@ -1,4 +1,4 @@
-import * as v from "valibot";
+import type * as v from "valibot";
 import { ApiTokenPatchSchema } from "./api-token-patch.ts";
 import { globalParams, objectMessage } from "./global-params.ts";
 import { IdSchema } from "./id.ts";

@@ -1,4 +1,4 @@
-import * as v from "valibot";
+import type * as v from "valibot";
 import { globalParams, objectMessage } from "./global-params.ts";
 import { IdSchema } from "./id.ts";
 import { inputObject } from "./input.ts";

@@ -1,9 +1,9 @@
 /**
- * The known key a misspelt one most likely meant: the same key in another case (`dryrun` →
- * `dryRun`), else the closest by edit distance (a swap of two neighbours counts as one
- * edit) if it is close enough to be a typo (at most 1 edit for keys of up to 4
- * characters, 2 for longer ones), else a known key the unknown one contains (`baseUrl` →
- * `url`). Undefined when nothing is that close.
+ * The known key a misspelt one most likely meant, by the typos people make: another case
+ * (`dryrun` → `dryRun`), letters swapped (`fitler` → `filter`), one letter added, dropped
+ * or changed (`timeot` → `timeout`), or a known key inside the unknown one (`baseUrl` →
+ * `url`). Undefined when none fits. Cheap rules rather than an edit distance: this code
+ * ships in every bundle that makes a client.
  *
  * @example
  * suggestKey("dryrun", ["dryRun", "signal"]); // "dryRun"
@@ -12,43 +12,26 @@
  * suggestKey("colour", ["signal"]); // undefined
  */
 export function suggestKey(key: string, known: readonly string[]): string | undefined {
-  const lower = key.toLowerCase();
-  const sameCase = known.find((k) => k.toLowerCase() === lower);
-  if (sameCase !== undefined) return sameCase;
-  const limit = key.length <= 4 ? 1 : 2;
-  let best: string | undefined;
-  let bestDistance = limit + 1;
-  for (const candidate of known) {
-    const d = editDistance(lower, candidate.toLowerCase(), bestDistance);
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  if (key.length > 64) return undefined;
+  const a = key.toLowerCase();
+  const sorted = (s: string) => [...s].sort().join("");
+  const rules: Array<(b: string) => boolean> = [
+    (b) => b === a,
+    (b) => sorted(b) === sorted(a),
+    (b) => oneEdit(a, b),
+    (b) => b.length >= 3 && a.includes(b),
+  ];
+  for (const rule of rules) {
+    const found = known.find((k) => rule(k.toLowerCase()));
+    if (found !== undefined) return found;
   }
-  if (best !== undefined) return best;
-  // `baseUrl` for `url`, `timeoutMs` for `timeout`: a known key inside the unknown one.
-  return known.find((k) => k.length >= 3 && lower.includes(k.toLowerCase()));
+  return undefined;
 }
 
-/**
- * Optimal-string-alignment distance, stopping early once every path exceeds `cap` (keys
- * are short, but a hostile one may be a megabyte long).
- */
-function editDistance(a: string, b: string, cap: number): number {
-  if (Math.abs(a.length - b.length) >= cap) return cap;
-  let prev2: number[] = [];
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        d = Math.min(d, prev2[j - 2] + 1);
-      }
-      row.push(d);
-      rowMin = Math.min(rowMin, d);
-    }
-    if (rowMin >= cap) return cap;
-    [prev2, prev] = [prev, row];
-  }
-  return prev[b.length];
+/** Whether `a` becomes `b` by adding, dropping or changing one character. */
+function oneEdit(a: string, b: string): boolean {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  const rest = a.slice(i + 1);
+  return rest === b.slice(i + 1) || rest === b.slice(i) || a.slice(i) === b.slice(i + 1);
 }
