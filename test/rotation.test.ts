@@ -22,6 +22,7 @@ import {
 } from "../src/batch/mod.ts";
 import { allTokens, DAY, occurrences, seedRotatable } from "./support/rotation-fixture.ts";
 import { fixture } from "./batch-fixture.ts";
+import { createFakeClock } from "./support/fake-clock.ts";
 
 test("200 tokens across 4 instances, faults and ambiguous creates: 200 live successors, old retired then deleted", async () => {
   const { server, client, accessTokenId } = await fixture(4, 3);
@@ -31,8 +32,8 @@ test("200 tokens across 4 instances, faults and ambiguous creates: 200 live succ
     const bystanders = [...before.values()].filter((t) =>
       !items.some((i) => i.apiTokenId === t.id)
     );
-    let now = Date.now();
-    const start = now;
+    const calendar = createFakeClock();
+    const start = calendar.now();
     const sink = memorySink();
     const journal = memoryJournal();
     let armed = false;
@@ -42,7 +43,7 @@ test("200 tokens across 4 instances, faults and ambiguous creates: 200 live succ
       expiresIn: 90 * DAY,
       graceMs: 7 * DAY,
       deleteAfterMs: 30 * DAY,
-      now: () => now,
+      clock: calendar,
       concurrency: 8,
       // Faults go in once preflight is done, so they hit the rotations themselves.
       onPhase() {
@@ -98,20 +99,20 @@ test("200 tokens across 4 instances, faults and ambiguous creates: 200 live succ
     }
     assert.is(tokens.size, before.size + 200, "200 successors and no stray token");
 
-    now += 7 * DAY + 1;
-    const retired = await finishRetirements(client, { journal, now: () => now });
+    await calendar.advance(7 * DAY + 1);
+    const retired = await finishRetirements(client, { journal, clock: calendar });
     assert.is(retired.succeeded, 200, JSON.stringify(retired.failures.slice(0, 3)));
     tokens = check("after the grace");
     for (const item of items) assert.is(tokens.get(item.apiTokenId)!.status, "inactive");
 
-    now += 30 * DAY + 1;
-    const deleted = await finishRetirements(client, { journal, now: () => now });
+    await calendar.advance(30 * DAY + 1);
+    const deleted = await finishRetirements(client, { journal, clock: calendar });
     assert.is(deleted.succeeded, 200);
     tokens = check("after the delete period");
     for (const item of items) assert.not.ok(tokens.has(item.apiTokenId), "old token deleted");
     assert.is(tokens.size, before.size, "200 deleted, 200 created");
     assert.ok(tokens.has(accessTokenId));
-    const again = await finishRetirements(client, { journal, now: () => now });
+    const again = await finishRetirements(client, { journal, clock: calendar });
     assert.is(again.total, 0, "nothing left to do");
   } finally {
     await server.close();
@@ -299,8 +300,8 @@ test("rotateToken with a grace period: a later call with the same journal file r
   try {
     const [item] = seedRotatable(server, server.instanceIds, 1);
     const path = join(dir, "state.ndjson");
-    let now = Date.now();
-    const options = { sink: memorySink(), expiresIn: DAY, graceMs: 2 * DAY, now: () => now };
+    const calendar = createFakeClock();
+    const options = { sink: memorySink(), expiresIn: DAY, graceMs: 2 * DAY, clock: calendar };
     const first = await rotateToken(client, item, { ...options, journal: fileJournal(path) });
     assert.is(first.outcome, "rotated");
     assert.is(server.store.getToken(item.instanceId, item.apiTokenId)!.status, "active");
@@ -308,7 +309,7 @@ test("rotateToken with a grace period: a later call with the same journal file r
     const early = await rotateToken(client, item, { ...options, journal: fileJournal(path) });
     assert.is(early.outcome, "rotated");
     assert.is(early.successorId, first.successorId, "no second successor");
-    now += 2 * DAY + 1;
+    await calendar.advance(2 * DAY + 1);
     const later = await rotateToken(client, item, { ...options, journal: fileJournal(path) });
     assert.is(later.outcome, "retired");
     assert.is(server.store.getToken(item.instanceId, item.apiTokenId)!.status, "inactive");

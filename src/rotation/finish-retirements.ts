@@ -1,5 +1,6 @@
 import * as v from "valibot";
-import type { Client } from "../client.ts";
+import { type Client, coreOf } from "../client.ts";
+import { type Clock, isClock } from "../clock.ts";
 import { type BatchJob, createJob } from "../batch/job.ts";
 import { type BatchOptions, resolveBatchOptions } from "../batch/options.ts";
 import { type BatchOperation, runBatch } from "../batch/run-batch.ts";
@@ -13,8 +14,8 @@ import { finalize, retireDue, retirementDue } from "./retire.ts";
 export interface FinishRetirementsOptions extends Omit<BatchOptions, "resume" | "onStart"> {
   /** The journal the rotations were run with. */
   journal: RotationJournal;
-  /** The clock (default Date.now). */
-  now?: () => number;
+  /** The clock due dates are read from (default: the client's). */
+  clock?: Clock;
   /** Told, and awaited, at each phase. */
   onPhase?: (point: RotationPoint, key: string) => void | Promise<void>;
 }
@@ -24,7 +25,7 @@ const Own = v.object({
     (x) => typeof x === "object" && x !== null && typeof (x as RotationJournal).lock === "function",
     "must be a journal (read, append, lock)",
   ),
-  now: v.optional(v.custom<() => number>((x) => typeof x === "function", "must be a function")),
+  clock: v.optional(v.custom<Clock>(isClock, "must be a clock: an object with now and setTimer")),
   onPhase: v.optional(v.custom((x) => typeof x === "function", "must be a function")),
 });
 
@@ -46,10 +47,11 @@ export function finishRetirements(
   let pendingCount!: (n: number) => void;
   const pending = new Promise<number>((resolve) => (pendingCount = resolve));
   const job = createJob(async (stream) => {
-    const { journal, now: clock, onPhase, ...rest } = options;
-    parseParams(Own, { journal, now: clock, onPhase }, "finishRetirements");
+    const { journal, clock, onPhase, ...rest } = options;
+    parseParams(Own, { journal, clock, onPhase }, "finishRetirements");
     const batch = resolveBatchOptions(rest, "finishRetirements");
-    const now = clock ?? Date.now;
+    const time = clock ?? coreOf(client).clock;
+    const now = () => time.now();
     const release = batch.dryRun === false ? await journal.lock() : undefined;
     try {
       const states = foldJournal(await journal.read());
@@ -66,7 +68,6 @@ export function finishRetirements(
       const byKey = new Map(due.map((s) => [s.key, s]));
       const operation = {
         name: "finishRetirements",
-        method: "PATCH",
         validate: (raw: unknown) => raw as TokenParams,
         async run(c: Client, params: TokenParams, call: Record<string, unknown>) {
           const key = `${params.instanceId}/${params.apiTokenId}`.toLowerCase();

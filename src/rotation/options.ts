@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { type Clock, isClock } from "../clock.ts";
 import { LosantValidationError } from "../errors.ts";
 import { parseParams } from "../validate.ts";
 import type { RotationJournal, RotationPhase } from "./journal.ts";
@@ -36,8 +37,11 @@ export interface RotationOptions {
    * instance (default true): a missing right then creates nothing.
    */
   preflight?: boolean;
-  /** The clock grace periods are read from (default Date.now). */
-  now?: () => number;
+  /**
+   * The clock grace periods and expiries are read from (default: the client's, see
+   * `createClient({ clock })`).
+   */
+  clock?: Clock;
   /** Told, and awaited, at each point of each rotation (progress; tests stop runs here). */
   onPhase?: (point: RotationPoint, key: string) => void | Promise<void>;
 }
@@ -75,7 +79,7 @@ export const ROTATION_KEYS = [
   "deleteAfterMs",
   "names",
   "preflight",
-  "now",
+  "clock",
   "onPhase",
 ] as const;
 
@@ -117,7 +121,7 @@ const RotationOptionsSchema = v.strictObject({
     ),
   ),
   preflight: v.optional(v.boolean("must be a boolean")),
-  now: fn,
+  clock: v.optional(v.custom<Clock>(isClock, "must be a clock: an object with now and setTimer")),
   onPhase: fn,
 }, "must be an object with only the rotation options");
 
@@ -126,9 +130,13 @@ const RotationOptionsSchema = v.strictObject({
  * defaults.
  *
  * @example
- * const settings = resolveRotation({ sink, expiresIn: 90 * 86_400_000 }, "rotateToken");
+ * const settings = resolveRotation({ sink, expiresIn: 90 * DAY }, "rotateToken", systemClock);
  */
-export function resolveRotation(options: RotationOptions, action: string): RotationSettings {
+export function resolveRotation(
+  options: RotationOptions,
+  action: string,
+  clientClock: Clock,
+): RotationSettings {
   const o = parseParams(RotationOptionsSchema, options, action) as RotationOptions;
   const given = [o.expiresIn, o.expirationDate, o.neverExpires].filter((x) => x !== undefined);
   if (given.length !== 1) {
@@ -140,7 +148,8 @@ export function resolveRotation(options: RotationOptions, action: string): Rotat
   }
   const problem = checkPatterns(o.names ?? {});
   if (problem !== undefined) throw validation(action, "names", problem);
-  const now = o.now ?? Date.now;
+  const clock = o.clock ?? clientClock;
+  const now = () => clock.now();
   if (o.expirationDate !== undefined) {
     const at = new Date(o.expirationDate);
     if (at.getTime() <= now()) throw validation(action, "expirationDate", "must be in the future");

@@ -1,5 +1,5 @@
 import type { CallOptions } from "../actions/run-action.ts";
-import type { Client } from "../client.ts";
+import { type Client, coreOf } from "../client.ts";
 import { CallOptionsSchema } from "../schemas/client-options.ts";
 import { type TokenParams, TokenParamsSchema } from "../schemas/token-params.ts";
 import { parseParams } from "../validate.ts";
@@ -39,7 +39,11 @@ export async function rotateToken(
   const { instanceId, apiTokenId } = parseParams(TokenParamsSchema, params, "rotateToken");
   const { rotation, rest } = splitRotationOptions(options);
   checkKnownKeys(rest, Object.keys(CallOptionsSchema.entries), "rotateToken");
-  const settings = resolveRotation(rotation as unknown as RotationOptions, "rotateToken");
+  const settings = resolveRotation(
+    rotation as unknown as RotationOptions,
+    "rotateToken",
+    coreOf(client).clock,
+  );
   const call = parseParams(CallOptionsSchema, rest, "rotateToken") as CallOptions;
   const release = await settings.journal.lock();
   try {

@@ -1,5 +1,5 @@
-import type { Client } from "../client.ts";
-import { checkInput } from "../batch/delete-tokens.ts";
+import { type Client, coreOf } from "../client.ts";
+import { LosantValidationError } from "../errors.ts";
 import { type BatchJob, createJob } from "../batch/job.ts";
 import { type BatchOptions, resolveBatchOptions } from "../batch/options.ts";
 import type { ResultLine } from "../batch/result.ts";
@@ -8,7 +8,6 @@ import { type TokenParams, TokenParamsSchema } from "../schemas/token-params.ts"
 import { parseParams } from "../validate.ts";
 import { foldJournal, type RotationState } from "./journal.ts";
 import {
-  checkKnownKeys,
   resolveRotation,
   type RotationOptions,
   type RotationSettings,
@@ -21,25 +20,6 @@ import { rotateItem } from "./rotate-item.ts";
 /** rotateTokens' options: the rotation's and the batch engine's (not `resume` or `onStart`: the journal is both). */
 export type RotateTokensOptions = RotationOptions & Omit<BatchOptions, "resume" | "onStart">;
 
-// BatchOptions' fields but resume and onStart, which the journal replaces.
-const BATCH_KEYS = [
-  "concurrency",
-  "perInstanceConcurrency",
-  "ratePerInstance",
-  "signal",
-  "dryRun",
-  "stopAfterFailures",
-  "abortGraceMs",
-  "onProgress",
-  "progressIntervalMs",
-  "keepResults",
-  "includeTokens",
-  "selfTokenId",
-  "retry",
-  "timeout",
-  "maxBuffered",
-];
-
 function rotateOperation(
   settings: RotationSettings,
   states: Map<string, RotationState>,
@@ -47,7 +27,6 @@ function rotateOperation(
   const operation = {
     name: "rotateTokens",
     // A rotation's 404 is a failure, never "already deleted".
-    method: "PATCH",
     validate: (raw: unknown) => parseParams(TokenParamsSchema, raw, "rotateToken"),
     async run(client: Client, params: TokenParams, call: Record<string, unknown>) {
       const key = `${params.instanceId}/${params.apiTokenId}`.toLowerCase();
@@ -93,10 +72,18 @@ export function rotateTokens(
 ): BatchJob {
   return createJob(async (stream) => {
     const { rotation, rest } = splitRotationOptions(options);
-    checkKnownKeys(rest, BATCH_KEYS, "rotateTokens");
-    const settings = resolveRotation(rotation as unknown as RotationOptions, "rotateTokens");
+    for (const refused of ["resume", "onStart"]) {
+      if (refused in rest) throw refusedOption(refused);
+    }
+    const settings = resolveRotation(
+      rotation as unknown as RotationOptions,
+      "rotateTokens",
+      coreOf(client).clock,
+    );
     const batch = resolveBatchOptions(rest as BatchOptions, "rotateTokens");
-    checkInput(items, "rotateTokens");
+    if (typeof items !== "object" || items === null) {
+      throw new TypeError("rotateTokens: items must be an array, an iterable or an async iterable");
+    }
     const list: unknown[] = [];
     for await (const item of items as AsyncIterable<unknown>) list.push(item);
     const writing = batch.dryRun === false;
@@ -123,6 +110,14 @@ export function rotateTokens(
       await release?.();
     }
   });
+}
+
+function refusedOption(key: string): LosantValidationError {
+  return new LosantValidationError([{
+    path: key,
+    rule: "unknown_key",
+    message: "is not a rotateTokens option (the rotation journal is both journal and resume)",
+  }], { action: "rotateTokens" });
 }
 
 function isWaiting(state: RotationState): boolean {

@@ -1,7 +1,8 @@
 import { createToken } from "../actions/create-token.ts";
 import { deleteToken } from "../actions/delete-token.ts";
 import { LosantApiError, LosantResponseError } from "../errors.ts";
-import { abortableSleep } from "../pipeline/abortable-sleep.ts";
+import { coreOf } from "../client.ts";
+import { sleep } from "../clock.ts";
 import { isOutcomeUnknown, isRetryable, parseRetryAfter } from "../pipeline/retry-policy.ts";
 import type { RotationPlan, RotationState } from "./journal.ts";
 import { markDescription, newNonce } from "./mark.ts";
@@ -98,7 +99,7 @@ export async function createAndDeliver(step: RotationStep, plan: RotationPlan): 
       if (step.call.signal?.aborted) throw error;
       if (!createMayHaveApplied(error) && isRetryable(error) && ++refused < REFUSED_ATTEMPTS) {
         // Refused, not applied (a 429): the same plan again, after the wait it asked for.
-        await abortableSleep(waitFor(error, refused), step.call.signal);
+        await sleep(coreOf(step.client).clock, waitFor(error, refused), step.call.signal);
         continue;
       }
       if (!createMayHaveApplied(error)) {
