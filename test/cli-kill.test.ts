@@ -194,21 +194,26 @@ test("kill -9 mid overlapping rename (--from 'ov-*' --to 'ov-old-*'): resume nev
     file,
     "--yes",
   ];
-  // Some renames finish, then the next ones are applied with their responses hanging: the
-  // kill lands with several applied renames that the results file only journaled.
+  // Some renames finish (slowed, so that a fast runtime cannot finish them all before the
+  // test looks), then the next ones are applied with their responses hanging: the kill lands
+  // with applied renames that the results file only journaled.
   let stall: FaultHandle | undefined;
+  let atStall = 0;
+  const slow = f.server.faults.add({ action: "patch", latencyMs: 100, times: Infinity });
   await killWhen(
     args,
-    () => ({ remove: () => stall?.remove() }) as FaultHandle,
+    () => ({ remove: () => (slow.remove(), stall?.remove()) }) as FaultHandle,
     () => {
       if (stall === undefined && renamed() >= 6) {
+        slow.remove();
+        atStall = renamed();
         stall = f.server.faults.add({
           action: "patch",
           stallAfterHeadersMs: 30_000,
           times: Infinity,
         });
       }
-      return stall !== undefined && renamed() >= 10;
+      return stall !== undefined && renamed() > atStall;
     },
   );
   assert.ok(renamed() < count, "killed before the end");
