@@ -1,13 +1,12 @@
 import type { KyInstance } from "ky";
 import {
-  type ErrorContext,
   LosantApiError,
   LosantNetworkError,
   LosantResponseError,
   LosantTimeoutError,
 } from "./errors.ts";
-import type { RequestContext } from "./pipeline/context.ts";
-import type { Terminal } from "./pipeline/compose.ts";
+import type { RequestContext, Terminal } from "./types.ts";
+import { errorContextOf } from "./pipeline/error-context.ts";
 import { ErrorBodySchema } from "./schemas/error-body.ts";
 import { freshConnectionInit } from "./fresh-connection.ts";
 import { DIRECT_SIGNAL } from "./fetch/direct-signal.ts";
@@ -28,7 +27,7 @@ export function createTransport(
   const direct = takesSignalDirectly(customFetch);
   return async (ctx) => {
     const signal = ctx.attemptSignal ?? ctx.signal;
-    const fresh = ctx.method === "DELETE" ? freshConnectionInit() : undefined;
+    const fresh = ctx.semantics.ownConnection ? freshConnectionInit() : undefined;
     const send = customFetch ?? globalFetch;
     let status: number;
     let responseHeaders: Headers;
@@ -42,6 +41,10 @@ export function createTransport(
       const response = await http(buildUrl(baseUrl, ctx.path, ctx.query), {
         method: ctx.method,
         headers: { ...ctx.headers, authorization },
+        // The API never redirects. Following one would resend the request, Authorization
+        // included, somewhere else: a 302 on the delete of token A pointing at token B
+        // would delete B. Every runtime's fetch honours the Request's "manual".
+        redirect: "manual",
         body: ctx.body === undefined ? undefined : JSON.stringify(ctx.body),
         // A fetch that takes the signal from its own init gets it there; any other gets it on
         // ky's Request.
@@ -55,10 +58,15 @@ export function createTransport(
           return send(request, { ...init, ...fresh, ...(direct ? { signal } : undefined) });
         },
       });
+      if (response.type === "opaqueredirect" || isRedirect(response.status)) {
+        void response.body?.cancel().catch(() => {});
+        throw redirectError(response.status, ctx);
+      }
       status = response.status;
       responseHeaders = response.headers;
       text = await response.text();
     } catch (error) {
+      if (error instanceof LosantApiError) throw error;
       throw fetchFailure(error, ctx);
     } finally {
       _sent = undefined;
@@ -89,17 +97,6 @@ function buildUrl(baseUrl: string, path: string, query: Record<string, string>):
   return search ? `${baseUrl}${path}?${search}` : `${baseUrl}${path}`;
 }
 
-function errorContext(ctx: RequestContext, cause?: unknown): ErrorContext {
-  return {
-    action: ctx.action,
-    method: ctx.method,
-    path: ctx.path,
-    requestId: `${ctx.callId}-${ctx.attempt}`,
-    attempts: ctx.attempt,
-    cause,
-  };
-}
-
 /**
  * Turns every fetch rejection into the caller's abort reason, LosantTimeoutError or
  * LosantNetworkError, so the retry stage sees our classes on every runtime (Deno's and
@@ -108,15 +105,37 @@ function errorContext(ctx: RequestContext, cause?: unknown): ErrorContext {
 function fetchFailure(error: unknown, ctx: RequestContext): unknown {
   if (ctx.signal?.aborted) return ctx.signal.reason;
   const reason = ctx.attemptSignal?.aborted ? ctx.attemptSignal.reason : undefined;
-  if (reason instanceof LosantTimeoutError) {
-    reason.requestId = `${ctx.callId}-${ctx.attempt}`;
-    reason.attempts = ctx.attempt;
-    return reason;
-  }
+  if (reason instanceof LosantTimeoutError) return reason;
   return new LosantNetworkError(
     `${ctx.method} ${ctx.path} failed: ${describe(error)}`,
-    errorContext(ctx, safeCause(error)),
+    errorContextOf(ctx, { cause: safeCause(error), requestSent: !failedToConnect(error) }),
   );
+}
+
+// How each runtime says the connection itself failed, before any of the request was sent:
+// Node's and nodeFetch's undici name the `connect` syscall or a connect-phase code, Deno's
+// hyper says "client error (Connect)", Bun sets a code on the TypeError itself. A Bun reset
+// right after accept reads like any reset: it stays "may have been sent", the safe side.
+const CONNECT_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ConnectionRefused",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "FailedToOpenSocket",
+]);
+
+/** Whether a fetch rejection says the connection was never made, so nothing was sent. */
+function failedToConnect(error: unknown): boolean {
+  const outer = error as { code?: unknown; cause?: { code?: unknown; syscall?: unknown } };
+  const inner = outer?.cause;
+  if (typeof outer?.code === "string" && CONNECT_CODES.has(outer.code)) return true;
+  if (typeof inner?.code === "string" && CONNECT_CODES.has(inner.code)) return true;
+  if (inner?.syscall === "connect" || inner?.syscall === "getaddrinfo") return true;
+  const text = describe(error);
+  return /\bconnect E[A-Z]+\b|client error \(Connect\)|Unable to connect/.test(text);
 }
 
 /** The runtime's error, reduced to name, message and code: its own cause may hold sockets. */
@@ -141,7 +160,7 @@ function parseBody(text: string, status: number, ctx: RequestContext): unknown {
     if (status >= 400) return undefined;
     throw new LosantResponseError(
       `${ctx.method} ${ctx.path} answered ${status} with a body that is not JSON`,
-      { ...errorContext(ctx), statusCode: status },
+      errorContextOf(ctx, { statusCode: status }),
     );
   }
 }
@@ -173,6 +192,25 @@ function apiError(
     status,
     fields.type ?? typeByStatus[status] ?? "HttpError",
     fields.message ?? `${ctx.method} ${ctx.path} answered ${status}`,
-    { ...errorContext(ctx), retryAfter: headers.get("retry-after") ?? undefined },
+    errorContextOf(ctx, { retryAfter: headers.get("retry-after") ?? undefined }),
+  );
+}
+
+function isRedirect(status: number): boolean {
+  return status >= 300 && status < 400;
+}
+
+/**
+ * A 3xx is an error, never followed (the request says `redirect: "manual"`). Its Location
+ * is server text and is left out of the message. Not retried: another attempt would be
+ * redirected again, and nothing was done by the request that was turned away.
+ */
+function redirectError(status: number, ctx: RequestContext): LosantApiError {
+  return new LosantApiError(
+    status,
+    "Redirect",
+    `${ctx.method} ${ctx.path} answered ${status || "with"} a redirect, which was not followed: ` +
+      `the Losant API never redirects (is the client's url right?)`,
+    errorContextOf(ctx),
   );
 }

@@ -1,9 +1,8 @@
 import type * as v from "valibot";
-import type { Client, ClientCore } from "../client.ts";
 import { compose } from "./compose.ts";
-import type { Middleware, RequestContext } from "./context.ts";
+import type { Middleware, RequestContext, Terminal } from "../types.ts";
 import { eventTapStage, REQUEST_EVENTS, TOKEN_EVENTS } from "./events.ts";
-import { headersStage } from "./headers.ts";
+import { type HeaderOptions, headersStage } from "./headers.ts";
 import { attemptLoggingStage, callLoggingStage } from "./logging.ts";
 import { activeLogger } from "../logging/logger.ts";
 import { isPerCall } from "./placement.ts";
@@ -13,6 +12,22 @@ import { timeoutStage } from "./timeout.ts";
 
 /** Runs one call through the whole pipeline; the result is left in `ctx.result`. */
 export type Runner = (ctx: RequestContext) => Promise<void>;
+
+/**
+ * What a pipeline is built from: the client's middleware and header options, and its
+ * private parts. Named here, structurally, so the pipeline never imports the client.
+ */
+export interface PipelineConfig extends HeaderOptions {
+  readonly middleware: readonly Middleware[];
+}
+
+/** The client's private parts the pipeline uses (see `ClientCore`). */
+export interface PipelineCore {
+  readonly transport: Terminal;
+  readonly logger?: object;
+  /** Where the listener registries live; read per call by the event taps. */
+  readonly shared: object;
+}
 
 /**
  * The pipeline, in the one order that matters, outermost first:
@@ -27,8 +42,8 @@ export type Runner = (ctx: RequestContext) => Promise<void>;
  * chain keeps compose's `next()`-called-twice guard.
  */
 export function buildRunner(
-  client: Client,
-  core: ClientCore,
+  client: PipelineConfig,
+  core: PipelineCore,
   resultSchema: v.GenericSchema,
 ): Runner {
   const user = client.middleware;

@@ -1,5 +1,4 @@
-import type { ClientCore } from "../client.ts";
-import type { Middleware } from "./context.ts";
+import type { Middleware } from "../types.ts";
 
 /** Where `onTokenEvent` keeps its listeners in the client's shared state. */
 export const TOKEN_EVENTS = "losant-tokens.tokenEvents";
@@ -24,8 +23,8 @@ export interface EventTap {
  * @example
  * const perCall = [eventTapStage(core, TOKEN_EVENTS), responseStage(schema)];
  */
-export function eventTapStage(core: ClientCore, key: string): Middleware {
-  const shared = core.shared;
+export function eventTapStage(core: { readonly shared: object }, key: string): Middleware {
+  const shared = core.shared as Readonly<Record<string, unknown>>;
   return (ctx, next) => {
     const tap = shared[key] as EventTap | undefined;
     return tap === undefined || tap.entries.size === 0 ? next() : tap.stage(ctx, next);

@@ -1,4 +1,5 @@
-import type { Middleware } from "./context.ts";
+import { requestIdOf } from "../call-id.ts";
+import type { Middleware } from "../types.ts";
 
 /** What the headers stage needs from the client's options. */
 export interface HeaderOptions {
@@ -22,7 +23,7 @@ export function headersStage(options: HeaderOptions): Middleware {
     if (domain !== undefined) headers["losantdomain"] = domain;
     if (userAgent !== undefined) headers["user-agent"] ??= userAgent;
     if (ctx.body !== undefined) headers["content-type"] = "application/json";
-    headers["x-request-id"] = `${ctx.callId}-${ctx.attempt}`;
+    headers["x-request-id"] = requestIdOf(ctx.callId, ctx.attempt);
     return next();
   };
 }
