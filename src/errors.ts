@@ -90,12 +90,7 @@ export class LosantNetworkError extends LosantError {
    * False when the request never left (the connection was refused or failed while being
    * made), so nothing was applied; true when it may have reached the API.
    */
-  readonly requestSent: boolean;
-
-  constructor(message: string, context: ErrorContext & { requestSent?: boolean } = {}) {
-    super(message, context);
-    this.requestSent = context.requestSent ?? true;
-  }
+  requestSent = true;
 }
 
 /**

@@ -58,11 +58,18 @@ export function createTransport(
           return send(request, { ...init, ...fresh, ...(direct ? { signal } : undefined) });
         },
       });
-      if (response.type === "opaqueredirect" || isRedirect(response.status)) {
-        void response.body?.cancel().catch(() => {});
-        throw redirectError(response.status, ctx);
-      }
       status = response.status;
+      // A 3xx is an error, never followed; its Location (server text) is not quoted. Not
+      // retried: another attempt would be turned away again, and nothing was done.
+      if (response.type === "opaqueredirect" || (status >= 300 && status < 400)) {
+        void response.body?.cancel().catch(() => {});
+        throw new LosantApiError(
+          status,
+          "Redirect",
+          `${ctx.method} ${ctx.path} answered ${status}: a redirect, not followed`,
+          errorContextOf(ctx),
+        );
+      }
       responseHeaders = response.headers;
       text = await response.text();
     } catch (error) {
@@ -106,36 +113,26 @@ function fetchFailure(error: unknown, ctx: RequestContext): unknown {
   if (ctx.signal?.aborted) return ctx.signal.reason;
   const reason = ctx.attemptSignal?.aborted ? ctx.attemptSignal.reason : undefined;
   if (reason instanceof LosantTimeoutError) return reason;
-  return new LosantNetworkError(
+  const failure = new LosantNetworkError(
     `${ctx.method} ${ctx.path} failed: ${describe(error)}`,
-    errorContextOf(ctx, { cause: safeCause(error), requestSent: !failedToConnect(error) }),
+    errorContextOf(ctx, { cause: safeCause(error) }),
   );
+  failure.requestSent = !failedToConnect(error);
+  return failure;
 }
 
 // How each runtime says the connection itself failed, before any of the request was sent:
-// Node's and nodeFetch's undici name the `connect` syscall or a connect-phase code, Deno's
-// hyper says "client error (Connect)", Bun sets a code on the TypeError itself. A Bun reset
-// right after accept reads like any reset: it stays "may have been sent", the safe side.
-const CONNECT_CODES: ReadonlySet<string> = new Set([
-  "ECONNREFUSED",
-  "ConnectionRefused",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "FailedToOpenSocket",
-]);
+// Node's and nodeFetch's undici name the `connect` syscall ("connect ECONNRESET") or a
+// connect-phase code, Deno's hyper says "client error (Connect)", Bun sets a code on the
+// TypeError itself. A Bun reset right after accept reads like any reset: it stays "may have
+// been sent", the safe side for a create.
+const CONNECT_FAILURE =
+  /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ConnectionRefused|connect E|\(Connect\)|Unable to connect|Connect Timeout/;
 
 /** Whether a fetch rejection says the connection was never made, so nothing was sent. */
 function failedToConnect(error: unknown): boolean {
-  const outer = error as { code?: unknown; cause?: { code?: unknown; syscall?: unknown } };
-  const inner = outer?.cause;
-  if (typeof outer?.code === "string" && CONNECT_CODES.has(outer.code)) return true;
-  if (typeof inner?.code === "string" && CONNECT_CODES.has(inner.code)) return true;
-  if (inner?.syscall === "connect" || inner?.syscall === "getaddrinfo") return true;
-  const text = describe(error);
-  return /\bconnect E[A-Z]+\b|client error \(Connect\)|Unable to connect/.test(text);
+  const e = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  return CONNECT_FAILURE.test(`${e?.code} ${e?.cause?.code} ${describe(error)}`);
 }
 
 /** The runtime's error, reduced to name, message and code: its own cause may hold sockets. */
@@ -193,24 +190,5 @@ function apiError(
     fields.type ?? typeByStatus[status] ?? "HttpError",
     fields.message ?? `${ctx.method} ${ctx.path} answered ${status}`,
     errorContextOf(ctx, { retryAfter: headers.get("retry-after") ?? undefined }),
-  );
-}
-
-function isRedirect(status: number): boolean {
-  return status >= 300 && status < 400;
-}
-
-/**
- * A 3xx is an error, never followed (the request says `redirect: "manual"`). Its Location
- * is server text and is left out of the message. Not retried: another attempt would be
- * redirected again, and nothing was done by the request that was turned away.
- */
-function redirectError(status: number, ctx: RequestContext): LosantApiError {
-  return new LosantApiError(
-    status,
-    "Redirect",
-    `${ctx.method} ${ctx.path} answered ${status || "with"} a redirect, which was not followed: ` +
-      `the Losant API never redirects (is the client's url right?)`,
-    errorContextOf(ctx),
   );
 }

@@ -244,7 +244,7 @@ test("hook contract: a recovered or short-circuited value of the wrong shape is 
     assert.instance(error, LosantResponseError, JSON.stringify(value));
     assert.match(
       (error as Error).message,
-      /the result middleware gave getToken has an unexpected shape/,
+      /getToken's result from middleware has an unexpected shape/,
     );
     const n = f.server.requests.length;
     const short = use(

@@ -160,7 +160,7 @@ test("a redirect is an error, never followed: a 302 on the delete of A leaves B 
         assert.instance(error, LosantApiError, where);
         assert.is((error as LosantApiError).statusCode, status, where);
         assert.is((error as LosantApiError).type, "Redirect", where);
-        assert.match((error as Error).message, /redirect, which was not followed/);
+        assert.match((error as Error).message, /a redirect, not followed/);
         assert.not.match((error as Error).message, new RegExp(b.id), "Location is not quoted");
         // One request to the redirector (not retried), none to where it pointed.
         assert.equal(r.hits, [

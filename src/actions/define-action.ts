@@ -31,7 +31,7 @@ export interface ActionSpec<P extends v.GenericSchema, R extends v.GenericSchema
 export const REPEATABLE: Pick<
   ActionSemantics,
   "resendable" | "notFoundAfterUnknown" | "ownConnection"
-> = Object.freeze({ resendable: true, notFoundAfterUnknown: "not-found", ownConnection: false });
+> = { resendable: true, notFoundAfterUnknown: "not-found", ownConnection: false };
 
 /** Builds the path of one token, from ids the params schema has already checked. */
 export function tokenPath(p: { instanceId: string; apiTokenId: string }): string {

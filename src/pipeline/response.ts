@@ -16,8 +16,7 @@ export function responseStage(schema: v.GenericSchema): Middleware {
     const given = ctx.result !== undefined;
     if (!given && ctx.response === undefined) {
       throw new LosantResponseError(
-        `${ctx.action} ended with neither a response nor a result: a middleware returned ` +
-          `without calling next() or setting ctx.result`,
+        `${ctx.action}: neither a response nor a result (a middleware swallowed an error?)`,
         errorContextOf(ctx),
       );
     }
@@ -28,9 +27,9 @@ export function responseStage(schema: v.GenericSchema): Middleware {
     }
     const issue = parsed.issues[0];
     const where = issue.path?.map((p) => String(p.key)).join(".") || (given ? "result" : "body");
-    const what = given
-      ? `the result middleware gave ${ctx.action} has`
-      : `${ctx.method} ${ctx.path} answered with`;
+    const what = given ? `${ctx.action}'s result from middleware has` : (
+      `${ctx.method} ${ctx.path} answered with`
+    );
     throw new LosantResponseError(
       `${what} an unexpected shape: ${where}: expected ${issue.expected}`,
       errorContextOf(ctx, { statusCode: ctx.response?.status }),

@@ -34,42 +34,26 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /**
- * What a failed attempt says about its request: `not-applied` (an answer, or the lack of
- * a connection, says nothing was done) or `unknown` (the request may have reached the API
- * and no answer says what happened). docs/retries.md has the table.
+ * Whether a failed attempt's outcome is unknown: the request may have reached the API and
+ * no answer says what happened (true), or an answer or the lack of a connection says
+ * nothing was done (false). docs/retries.md has the table. A later 404 on a delete then
+ * means it took effect; an action that is not resendable is not sent again.
  *
- * - A network error is `unknown` unless the request never left: the connection was refused
+ * - A network error is unknown unless the request never left: the connection was refused
  *   or failed while it was being made (the transport sets `requestSent: false`).
- * - A timeout is `unknown`: the request may be in the server's hands.
- * - A 429, or a 503 with `Retry-After`, is the server turning the request away: `not-applied`.
+ * - A timeout is unknown: the request may be in the server's hands.
+ * - A 429, or a 503 with `Retry-After`, is the server turning the request away: not applied.
  *   Any other 5xx (a gateway error, a 503 without `Retry-After`) may come from a proxy
- *   after the API did the work: `unknown`. Every other status says nothing was done.
- *
- * @example
- * attemptOutcome(new LosantNetworkError("reset")); // "unknown"
- */
-export function attemptOutcome(error: unknown): "not-applied" | "unknown" {
-  if (error instanceof LosantNetworkError) {
-    return error.requestSent === false ? "not-applied" : "unknown";
-  }
-  if (error instanceof LosantTimeoutError) return "unknown";
-  if (error instanceof LosantApiError && error.statusCode >= 500) {
-    const turnedAway = RETRY_AFTER_STATUSES.has(error.statusCode) &&
-      error.retryAfter !== undefined;
-    return turnedAway ? "not-applied" : "unknown";
-  }
-  return "not-applied";
-}
-
-/**
- * Whether the request may have taken effect although the attempt failed: {@link
- * attemptOutcome} is `unknown`. A later 404 on a delete then means it took effect.
+ *   after the API did the work: unknown. Every other status says nothing was done.
  *
  * @example
  * isOutcomeUnknown(new LosantNetworkError("reset")); // true
  */
 export function isOutcomeUnknown(error: unknown): boolean {
-  return attemptOutcome(error) === "unknown";
+  if (error instanceof LosantNetworkError) return error.requestSent;
+  if (error instanceof LosantTimeoutError) return true;
+  return error instanceof LosantApiError && error.statusCode >= 500 &&
+    !(RETRY_AFTER_STATUSES.has(error.statusCode) && error.retryAfter !== undefined);
 }
 
 /**

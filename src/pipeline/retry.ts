@@ -9,7 +9,7 @@ import { abortableSleep } from "./abortable-sleep.ts";
 import type { RequestContext } from "../types.ts";
 import { resolveRetryOptions, type RetryInfo, type RetryOptions } from "./retry-options.ts";
 import { errorContextOf } from "./error-context.ts";
-import { attemptOutcome, decideRetry } from "./retry-policy.ts";
+import { decideRetry, isOutcomeUnknown } from "./retry-policy.ts";
 
 /** Time and chance as the retry stage sees them; injected by unit tests. */
 export interface RetryClock {
@@ -62,12 +62,12 @@ export async function runAttempts(
  * was applied, or the caller aborted: that rejects with `signal.reason` as always).
  */
 function unresendable(ctx: RequestContext, error: unknown): LosantOutcomeUnknownError | undefined {
-  if (ctx.semantics.resendable || attemptOutcome(error) !== "unknown") return undefined;
+  if (ctx.semantics.resendable || !isOutcomeUnknown(error)) return undefined;
   if (ctx.signal?.aborted && error === ctx.signal.reason) return undefined;
-  const reason = error instanceof Error ? error.message : String(error);
   return new LosantOutcomeUnknownError(
-    `${ctx.action} ${ctx.method} ${ctx.path}: the outcome is unknown (${reason}); the request ` +
-      `may have been applied and was not resent: check before trying again`,
+    `${ctx.method} ${ctx.path}: the outcome is unknown, so it was not resent: ${
+      (error as Error)?.message ?? error
+    }`,
     errorContextOf(ctx, { cause: error }),
   );
 }
@@ -85,7 +85,7 @@ async function retryAfter(
 ): Promise<void> {
   const options = resolveRetryOptions(retry);
   const failures: unknown[] = [first];
-  let outcomeUnknown = attemptOutcome(first) === "unknown";
+  let outcomeUnknown = isOutcomeUnknown(first);
   const onNotFound = ctx.semantics.notFoundAfterUnknown;
 
   const input = async (attemptNumber: number): Promise<void> => {
@@ -102,7 +102,7 @@ async function retryAfter(
       const unknown = unresendable(ctx, error);
       if (unknown !== undefined) throw unknown;
       failures.push(error);
-      if (attemptOutcome(error) === "unknown") outcomeUnknown = true;
+      if (isOutcomeUnknown(error)) outcomeUnknown = true;
       throw error;
     }
   };
