@@ -1,13 +1,20 @@
 import type * as v from "valibot";
 import { compose } from "./compose.ts";
 import type { Middleware, RequestContext, Terminal } from "../types.ts";
-import { eventTapStage, REQUEST_EVENTS, TOKEN_EVENTS } from "./events.ts";
+import type { Clock } from "../clock.ts";
+import {
+  type EventSlotName,
+  type EventTap,
+  eventTapStage,
+  REQUEST_EVENTS,
+  TOKEN_EVENTS,
+} from "./events.ts";
 import { type HeaderOptions, headersStage } from "./headers.ts";
 import { attemptLoggingStage, callLoggingStage } from "./logging.ts";
 import { activeLogger } from "../logging/logger.ts";
 import { isPerCall } from "./placement.ts";
 import { responseStage } from "./response.ts";
-import { runAttempts } from "./retry.ts";
+import { retryClock, runAttempts } from "./retry.ts";
 import { timeoutStage } from "./timeout.ts";
 
 /** Runs one call through the whole pipeline; the result is left in `ctx.result`. */
@@ -25,8 +32,10 @@ export interface PipelineConfig extends HeaderOptions {
 export interface PipelineCore {
   readonly transport: Terminal;
   readonly logger?: object;
+  /** Every wait of the client: attempt timeouts, retry delays. */
+  readonly clock: Clock;
   /** Where the listener registries live; read per call by the event taps. */
-  readonly shared: object;
+  readonly shared: { readonly [K in EventSlotName]?: EventTap };
 }
 
 /**
@@ -60,11 +69,12 @@ export function buildRunner(
     eventTapStage(core, REQUEST_EVENTS),
     ...(logger ? [attemptLoggingStage(logger)] : []),
     headersStage(client),
-    timeoutStage,
+    timeoutStage(core.clock),
   ];
   const callChain = compose(perCall);
   const attemptChain = compose(perAttempt);
   const transport = core.transport;
   const attempt = (ctx: RequestContext) => () => attemptChain(ctx, transport);
-  return (ctx) => callChain(ctx, (c) => runAttempts(c, attempt(c)));
+  const clock = retryClock(core.clock);
+  return (ctx) => callChain(ctx, (c) => runAttempts(c, attempt(c), clock));
 }

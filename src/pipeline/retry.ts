@@ -5,7 +5,7 @@ import {
   LosantOutcomeUnknownError,
   LosantRetryAfterError,
 } from "../errors.ts";
-import { abortableSleep } from "./abortable-sleep.ts";
+import { type Clock, sleep, systemClock } from "../clock.ts";
 import type { RequestContext } from "../types.ts";
 import { resolveRetryOptions, type RetryInfo, type RetryOptions } from "./retry-options.ts";
 import { errorContextOf } from "./error-context.ts";
@@ -19,7 +19,12 @@ export interface RetryClock {
   random(): number;
 }
 
-const systemClock: RetryClock = { now: Date.now, sleep: abortableSleep, random: Math.random };
+/** The retry stage's view of the client's clock. */
+export function retryClock(clock: Clock, random: () => number = Math.random): RetryClock {
+  return { now: () => clock.now(), sleep: (ms, signal) => sleep(clock, ms, signal), random };
+}
+
+const defaultClock: RetryClock = retryClock(systemClock);
 
 /**
  * The retry stage: runs `attempt` until it succeeds or the policy gives up. p-retry owns
@@ -41,7 +46,7 @@ const systemClock: RetryClock = { now: Date.now, sleep: abortableSleep, random: 
 export async function runAttempts(
   ctx: RequestContext,
   attempt: () => Promise<void>,
-  clock: RetryClock = systemClock,
+  clock: RetryClock = defaultClock,
 ): Promise<void> {
   ctx.attempt = 1;
   // The first attempt runs outside p-retry, which costs several µs per call on Node even
