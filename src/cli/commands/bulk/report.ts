@@ -89,6 +89,8 @@ export function printSummary(
   report: BatchReport,
   perInstance: ReadonlyMap<string, Counts>,
   options: { dryRun?: boolean; json?: boolean; ndjson?: boolean },
+  /** The CLI stopped the job itself and says why in its own words. */
+  stoppedByCli = false,
 ): void {
   // stdout stays machine-readable under --json/--ndjson: the table goes to stderr then.
   const write = options.json || options.ndjson ? io.err : io.out;
@@ -125,7 +127,9 @@ export function printSummary(
     );
   }
   if (report.failures.length > 10) io.err(`  … and ${report.failures.length - 10} more failures\n`);
-  if (report.stopped) io.err(printable(`stopped: ${report.stopped.message}`) + "\n");
+  if (report.stopped && !stoppedByCli) {
+    io.err(printable(`stopped: ${report.stopped.message}`) + "\n");
+  }
 }
 
 /** The report of a job that had nothing to do, for `--json`. */

@@ -119,7 +119,7 @@ export async function runBulk(
     file?.close();
   }
   if (dryRun) printDryRun(options.json || options.ndjson ? io.err : io.out, plan, byKey);
-  printSummary(io, plan, report, perInstance, options);
+  printSummary(io, plan, report, perInstance, options, stops.reason !== undefined);
   if (options.json) printJson(io, { command: plan.bulk.name, dryRun, ...report });
   if (stops.reason !== undefined) {
     const resumable = options.resultsFile !== undefined && stops.reason !== "results-file";
