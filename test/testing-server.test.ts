@@ -491,7 +491,7 @@ test("status fault: no change, Retry-After in seconds or as an HTTP date, counte
   await elsewhere.body?.cancel();
   const limited = await callJson(tokensPath(instanceB));
   assert.is(limited.status, 429);
-  assert.is(limited.body.type, "TooManyRequests");
+  assert.is(limited.body.type, "TooManyRequestsError");
   assert.is(limited.res.headers.get("retry-after"), date);
 
   server.faults.add({
@@ -586,7 +586,7 @@ test("rate limit: over perSecond answers 429 with Retry-After, per instance", as
     statuses.push(res.status);
     if (res.status === 429) {
       retryAfter = res.headers.get("retry-after");
-      assert.is((await res.json()).type, "TooManyRequests");
+      assert.is((await res.json()).type, "TooManyRequestsError");
     } else await res.body?.cancel();
   }
   assert.equal(statuses.slice(0, 3), [200, 200, 200]);
