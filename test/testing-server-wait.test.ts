@@ -65,12 +65,12 @@ test("waitFor rejects on abort, on timeout, on a throwing condition and on close
     (error: Error) => assert.is(error.message, "bad condition"),
   );
   const other = await startFakeLosant({ seed: false });
-  const pending = other.waitFor(() => false);
-  await other.close();
-  await pending.then(
+  const pending = other.waitFor(() => false).then(
     () => assert.unreachable("a close must end pending waits"),
     (error: Error) => assert.match(error.message, /server closed/),
   );
+  await other.close();
+  await pending;
 });
 
 test("options: unknown keys and bad values are refused without quoting the value", async () => {

@@ -30,7 +30,8 @@ export interface StartFakeLosantOptions {
   /** Fake data to create, or `false` for an empty store (default 2 instances × 20 tokens). */
   seed?: SeedOptions | false;
   /**
-   * The API version this server is (default `1.30.0`). An `Accept-Version` range it does not
+   * The API version this server is (default `1.32.0`, newer than any range this library or
+   * the official client asks for by default). An `Accept-Version` range it does not
    * satisfy gets 400 VersionNotAllowed; below 1.30.0, a patch or create carrying `defaultRole`
    * or `orgRoles` gets 400 Validation, as an older install's strict schema answers.
    */
@@ -163,7 +164,7 @@ export async function startFakeLosant(options: StartFakeLosantOptions = {}): Pro
   const { faults, plan } = createFaults(clock ? () => clock.now() : Date.now);
   const timers = createTimers();
   const settings: ApiSettings = {
-    apiVersion: options.apiVersion ?? "1.30.0",
+    apiVersion: options.apiVersion ?? "1.32.0",
     maxPerPage: options.maxPerPage,
   };
   const app = createApp({ store, log, plan, timers, settings });
