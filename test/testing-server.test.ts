@@ -91,7 +91,7 @@ test("starting a server leaves the global Request and Response untouched", async
   }
 });
 
-test("seeding is deterministic, realistic and fast", async () => {
+test("seeding is deterministic and realistic", async () => {
   assert.is(server.instanceIds.length, 3);
   const twin = await startFakeLosant({ seed: { instances: 3, tokensPerInstance: 50, random: 7 } });
   try {
@@ -123,13 +123,11 @@ test("seeding is deterministic, realistic and fast", async () => {
   );
   assert.is(new Set(tokens.map((t) => t.token)).size, tokens.length);
 
-  const started = performance.now();
+  // How fast seeding is belongs to bench/, not to an assertion on a loaded machine.
   const big = createStore();
   const ids = seedStore(big, { instances: 10, tokensPerInstance: 1000 });
-  const elapsed = performance.now() - started;
   assert.is(ids.length, 10);
   assert.is(big.listTokens(ids[9]!).length, 1000);
-  assert.ok(elapsed < 1000, `seeding 10 x 1000 took ${elapsed}ms`);
 });
 
 test("store: direct updates bump lastUpdated; snapshots are deep copies", () => {
