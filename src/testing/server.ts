@@ -1,5 +1,3 @@
-import * as v from "valibot";
-import { parseParams } from "../validate.ts";
 import { createApp } from "./app.ts";
 import type { Faults } from "./fault-types.ts";
 import { createFaults } from "./faults.ts";
@@ -12,9 +10,10 @@ import {
 } from "./request-log.ts";
 import type { ApiSettings } from "./routes.ts";
 import { type SeedOptions, seedStore } from "./seed.ts";
+import { StartFakeLosantOptionsSchema } from "../schemas/server-options.ts";
+import { parseParams } from "../validate.ts";
 import { createStore, type FakeStore } from "./store.ts";
 import { createTimers } from "./timers.ts";
-import { parseVersion } from "./versions.ts";
 
 /** The one part of a clock the server reads (a full `Clock` fits). */
 export interface ServerClock {
@@ -41,37 +40,6 @@ export interface StartFakeLosantOptions {
   /** Drives the rate limits (default `Date`); give a fake clock to step them by hand. */
   clock?: ServerClock;
 }
-
-const integer = (min: number, max: number) =>
-  v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
-
-const optionsSchema = v.strictObject({
-  port: v.optional(integer(0, 65535)),
-  hostname: v.optional(v.pipe(v.string(), v.minLength(1))),
-  seed: v.optional(v.union([
-    v.literal(false),
-    v.strictObject({
-      instances: v.optional(integer(0, 10_000)),
-      tokensPerInstance: v.optional(integer(0, 1_000_000)),
-      random: v.optional(v.pipe(v.number(), v.integer())),
-    }),
-  ])),
-  apiVersion: v.optional(
-    v.pipe(
-      v.string(),
-      v.check((s) => parseVersion(s) !== undefined, "must be a version like 1.30.0"),
-    ),
-  ),
-  maxPerPage: v.optional(integer(1, 1000)),
-  clock: v.optional(
-    v.custom<ServerClock>(
-      (value) =>
-        typeof value === "object" && value !== null &&
-        typeof (value as { now?: unknown }).now === "function",
-      "must have a now() method",
-    ),
-  ),
-});
 
 /** Options for {@link FakeLosant.issueAccessToken}. */
 export interface IssueAccessTokenOptions {
@@ -155,7 +123,7 @@ export interface FakeLosant {
  * ```
  */
 export async function startFakeLosant(options: StartFakeLosantOptions = {}): Promise<FakeLosant> {
-  parseParams(optionsSchema, options, "startFakeLosant");
+  parseParams(StartFakeLosantOptionsSchema, options, "startFakeLosant", "options");
   const store = createStore();
   const instanceIds = options.seed === false ? [] : seedStore(store, options.seed ?? {});
   const admin = store.createInstance({ hidden: true, ownerName: "Fake Losant Admin" });
