@@ -12,7 +12,6 @@ export { seedStore } from "./seed.ts";
 export type { SeedOptions } from "./seed.ts";
 export { ACTION_SCOPES, scopeAllows } from "./auth.ts";
 export type { RouteKind } from "./auth.ts";
-export { SCOPE_NAMES } from "./scope-names.ts";
 export { throttleBody } from "./faults.ts";
 export type {
   EchoFault,

@@ -1,6 +1,9 @@
 import * as v from "valibot";
 import { OBJECT_ID_PATTERN } from "./ids.ts";
-import { SCOPE_NAMES } from "./scope-names.ts";
+import { SCOPE_NAMES } from "../schemas/scope-names.ts";
+
+// A set for the lookup; the list itself is the one the client validates creates with.
+const KNOWN_SCOPES: ReadonlySet<string> = new Set(SCOPE_NAMES);
 
 // Transcribed from shared/losant-api/apiTokenPatch.json and apiTokenPost.json. Objects are
 // strict because the schemas say `additionalProperties: false` and Losant answers 400.
@@ -56,7 +59,7 @@ export const tokenPostSchema = v.strictObject({
           v.string(),
           v.minLength(1),
           v.maxLength(1024),
-          v.check((name) => SCOPE_NAMES.has(name), "is not a known scope"),
+          v.check((name) => KNOWN_SCOPES.has(name), "is not a known scope"),
         ),
       ),
       v.check((items) => new Set(items).size === items.length, "scope items must be unique"),
