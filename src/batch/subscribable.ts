@@ -53,11 +53,13 @@ export function createSubscribable<T>(produce: Producer<T>): Subscribable<T> {
         ? undefined
         : observer.complete?.bind(observer);
       let closed = false;
-      let teardown: (() => void) | undefined;
+      // Replaced by the producer's teardown once it returns; a producer that completes
+      // synchronously closes before that, and the teardown then runs right after.
+      let teardown = (): void => {};
       const close = () => {
         if (closed) return;
         closed = true;
-        teardown?.();
+        teardown();
       };
       teardown = produce({
         next: (value) => {
