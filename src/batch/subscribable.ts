@@ -27,8 +27,10 @@ export interface Subscribable<T> {
   subscribe(observer: ObserverLike<T>): Unsubscribable;
 }
 
-/** A push source: calls `next` and `complete`, returns its teardown. */
-export type Producer<T> = (observer: { next(value: T): void; complete(): void }) => () => void;
+/** A push source: calls `next`, then `complete` or `error`; returns its teardown. */
+export type Producer<T> = (
+  observer: { next(value: T): void; complete(): void; error(error: unknown): void },
+) => () => void;
 
 // rxjs reads `Symbol.observable` when a polyfill defined it, "@@observable" otherwise.
 const INTEROP_KEYS: readonly (string | symbol)[] = [
@@ -40,7 +42,7 @@ const INTEROP_KEYS: readonly (string | symbol)[] = [
 
 /**
  * Makes a {@link Subscribable} over a producer. Each subscriber starts its own producer
- * call; after `complete` or `unsubscribe` it receives nothing more.
+ * call; after `complete`, `error` or `unsubscribe` it receives nothing more.
  *
  * @example
  * const results$ = createSubscribable((o) => stream.subscribe(o));
@@ -52,6 +54,7 @@ export function createSubscribable<T>(produce: Producer<T>): Subscribable<T> {
       const complete = typeof observer === "function"
         ? undefined
         : observer.complete?.bind(observer);
+      const error = typeof observer === "function" ? undefined : observer.error?.bind(observer);
       let closed = false;
       // Replaced by the producer's teardown once it returns; a producer that completes
       // synchronously closes before that, and the teardown then runs right after.
@@ -69,6 +72,13 @@ export function createSubscribable<T>(produce: Producer<T>): Subscribable<T> {
           if (closed) return;
           close();
           complete?.();
+        },
+        // Without an error callback the error is dropped here: the job's promise rejects
+        // with it, which is where a caller sees it.
+        error: (reason) => {
+          if (closed) return;
+          close();
+          error?.(reason);
         },
       });
       if (closed) teardown();

@@ -17,6 +17,7 @@ export function batchResults(job: BatchJob): Observable<BatchResult> {
     const subscription = job.results$.subscribe({
       next: (result) => subscriber.next(result),
       complete: () => subscriber.complete(),
+      error: (error) => subscriber.error(error),
     });
     return () => subscription.unsubscribe();
   });
