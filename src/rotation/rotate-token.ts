@@ -1,6 +1,6 @@
 import type { CallOptions } from "../actions/run-action.ts";
 import { type Client, coreOf } from "../client.ts";
-import { CallOptionsSchema } from "../schemas/client-options.ts";
+import { callOptionEntries, CallOptionsSchema } from "../schemas/client-options.ts";
 import { type TokenParams, TokenParamsSchema } from "../schemas/token-params.ts";
 import { parseParams } from "../validate.ts";
 import { foldJournal } from "./journal.ts";
@@ -38,7 +38,7 @@ export async function rotateToken(
 ): Promise<RotatedItem> {
   const { instanceId, apiTokenId } = parseParams(TokenParamsSchema, params, "rotateToken");
   const { rotation, rest } = splitRotationOptions(options);
-  checkKnownKeys(rest, Object.keys(CallOptionsSchema.entries), "rotateToken");
+  checkKnownKeys(rest, Object.keys(callOptionEntries), "rotateToken");
   const settings = resolveRotation(
     rotation as unknown as RotationOptions,
     "rotateToken",
