@@ -3,7 +3,8 @@ import { InvalidArgumentError } from "commander";
 import { UsageError } from "./exit-codes.ts";
 
 /** Losant ids: 24 hex digits. */
-export const ID_PATTERN = /^[A-Fa-f\d]{24}$/;
+import { ID_PATTERN } from "../schemas/id.ts";
+export { ID_PATTERN };
 
 /**
  * commander's collector for a repeatable option (`--instance a --instance b`).

@@ -1,3 +1,4 @@
+import { withoutSecret } from "../scrub.ts";
 import type { ApiToken } from "../../mod.ts";
 import type { Io } from "./io.ts";
 
@@ -22,9 +23,7 @@ export function table(rows: readonly (readonly string[])[]): string {
 
 /** A token without its secret, for output: the API sends `token` only on create. */
 export function publicToken(token: ApiToken): ApiToken {
-  if (token.token === undefined) return token;
-  const { token: _secret, ...rest } = token;
-  return rest as ApiToken;
+  return withoutSecret(token);
 }
 
 const FIELDS: readonly (keyof ApiToken)[] = [

@@ -1,4 +1,5 @@
 import { UsageError } from "./exit-codes.ts";
+import { globSource } from "../utils/glob.ts";
 
 /** A compiled `--from` / `--to` pair. */
 export interface Renamer {
@@ -26,9 +27,7 @@ export function compileRename(from: string, to: string): Renamer {
     );
   }
   if (to.trim() === "") throw new UsageError("--to must not be empty");
-  const source = from.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")).join(
-    "(.*)",
-  );
+  const source = globSource(from, "(.*)");
   const pattern = new RegExp(`^${source}$`, "is");
   const toParts = to.split("*");
   return {

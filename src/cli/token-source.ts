@@ -1,3 +1,4 @@
+import { ID_PATTERN } from "../schemas/id.ts";
 import { readFile } from "node:fs/promises";
 import { UsageError } from "./exit-codes.ts";
 import type { Io } from "./io.ts";
@@ -60,7 +61,7 @@ export function selfTokenId(accessToken: string): string | undefined {
     const base64 = payload.replace(/-/g, "+").replace(/_/g, "/");
     const json = JSON.parse(atob(base64 + "=".repeat((4 - base64.length % 4) % 4)));
     const sub = (json as { sub?: unknown }).sub;
-    return typeof sub === "string" && /^[A-Fa-f\d]{24}$/.test(sub) ? sub : undefined;
+    return typeof sub === "string" && ID_PATTERN.test(sub) ? sub : undefined;
   } catch {
     return undefined;
   }
