@@ -1,5 +1,4 @@
-import { withoutSecret } from "../scrub.ts";
-import type { ApiToken } from "../../mod.ts";
+import { type ApiToken, withoutSecret } from "../../mod.ts";
 import type { Io } from "./io.ts";
 
 /**

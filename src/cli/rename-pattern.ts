@@ -1,5 +1,5 @@
 import { UsageError } from "./exit-codes.ts";
-import { globSource } from "../utils/glob.ts";
+import { globSource } from "../batch/mod.ts";
 
 /** A compiled `--from` / `--to` pair. */
 export interface Renamer {
