@@ -20,6 +20,7 @@ export {
 export { selectTokens, type SelectTokensOptions } from "./select-tokens.ts";
 export { globSource } from "../utils/glob.ts";
 export type { BatchJob } from "./job.ts";
+export type { ObserverLike, Subscribable, Unsubscribable } from "./subscribable.ts";
 export type { BatchOptions } from "./options.ts";
 export type { BatchProgress, BatchReport, BatchStop } from "./report.ts";
 export {
