@@ -3,19 +3,14 @@ import * as v from "valibot";
 import { type Listing, readConsistentListing } from "../listing/read-listing.ts";
 import type { CallOptions } from "../actions/run-action.ts";
 import { type Client, coreOf } from "../client.ts";
-import {
-  LosantApiError,
-  LosantNetworkError,
-  LosantResponseError,
-  LosantRetryAfterError,
-  LosantTimeoutError,
-} from "../errors.ts";
+import { LosantApiError, LosantResponseError, LosantRetryAfterError } from "../errors.ts";
 import { changedFields } from "../listeners/changed-fields.ts";
 import { deepFreeze } from "../listeners/deep-freeze.ts";
 import { redactEvent } from "../scrub.ts";
 import type { ApiToken } from "../schemas/api-token.ts";
 import { callOptionEntries } from "../schemas/client-options.ts";
 import { IdSchema } from "../schemas/id.ts";
+import { isRetryable } from "../pipeline/retry-policy.ts";
 import { parseParams } from "../validate.ts";
 import type { WatchEvent } from "./watch-event.ts";
 
@@ -184,14 +179,15 @@ async function pollInstance(poller: Poller, instanceId: string): Promise<void> {
   }
 }
 
-/** Errors worth another poll; everything else (401, 403, 404, 400, bugs) ends the stream. */
+/**
+ * Errors worth another poll: what the retry stage calls transient (`isRetryable`, the one
+ * definition), plus what a later poll may not meet again (a wait beyond maxRetryAfter, a
+ * page of the wrong shape, any 5xx). Everything else (401, 403, 404, 400, bugs) ends it.
+ */
 function isTransient(error: unknown): boolean {
-  if (error instanceof LosantApiError) {
-    return error instanceof LosantRetryAfterError || error.statusCode === 408 ||
-      error.statusCode === 429 || error.statusCode >= 500;
-  }
-  return error instanceof LosantNetworkError || error instanceof LosantTimeoutError ||
-    error instanceof LosantResponseError;
+  return isRetryable(error) || error instanceof LosantRetryAfterError ||
+    error instanceof LosantResponseError ||
+    (error instanceof LosantApiError && error.statusCode >= 500);
 }
 
 function backoff(poller: Poller, failures: number, error: unknown): number {
