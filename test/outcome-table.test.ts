@@ -15,7 +15,7 @@ import {
   type RetryInfo,
 } from "../mod.ts";
 import { type FakeLosant, startFakeLosant } from "../src/testing/mod.ts";
-import type { FaultSpec } from "../src/testing/faults.ts";
+import type { FaultSpec } from "../src/testing/fault-types.ts";
 
 let server: FakeLosant;
 let accessToken: string;
