@@ -24,7 +24,10 @@ export interface GateHooks {
   refusal(run: ItemRun): Error | undefined;
   /** Just before an item's first request (the journal line); may throw. */
   beforeFirstSend(run: ItemRun): void;
-  /** Each attempt's end, before its slot is given back: a 401 or a 403 acts here. */
+  /**
+   * Each attempt's end, off the wire but before its slot is given back: a 401 or a 403 acts
+   * here, and a job that stopped meanwhile cancels the item's retry.
+   */
   attemptEnded(run: ItemRun, error: unknown): void;
 }
 
@@ -60,14 +63,14 @@ export function gateMiddleware(gate: InstanceGate, clock: Clock, hooks: GateHook
       run.onWire = true;
       try {
         await next();
-        hooks.attemptEnded(run, undefined);
       } catch (error) {
+        run.onWire = false;
         noteFailure(gate, clock, run, error, ctx.signal);
         hooks.attemptEnded(run, error);
         throw error;
-      } finally {
-        run.onWire = false;
       }
+      run.onWire = false;
+      hooks.attemptEnded(run, undefined);
     } finally {
       release();
     }

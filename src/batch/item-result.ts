@@ -74,6 +74,14 @@ export function failureResult(error: unknown, item: ItemFacts, job: JobPhase): B
     if (when) result.outcome = "unknown";
     return result;
   };
+  if (error instanceof CallbackError) {
+    return withOutcome({
+      ...base,
+      status: "failed",
+      type: "CallbackFailed",
+      message: `Not sent: ${error.message}`,
+    }, item.resumeUnknown);
+  }
   if (error instanceof CancelledError || (!item.sent && job.stopping !== undefined)) {
     const why = job.stopping?.message ?? "the batch stopped";
     return withOutcome({
@@ -86,14 +94,6 @@ export function failureResult(error: unknown, item: ItemFacts, job: JobPhase): B
   }
   if (error instanceof InstanceBlockedError) {
     return withOutcome(blockedResult(item, error.block), unknown);
-  }
-  if (error instanceof CallbackError) {
-    return withOutcome({
-      ...base,
-      status: "failed",
-      type: "CallbackFailed",
-      message: `Not sent: ${error.message}`,
-    }, item.resumeUnknown);
   }
   if (error instanceof GraceExpiredError) {
     return withOutcome({

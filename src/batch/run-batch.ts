@@ -1,7 +1,9 @@
 import { type Client, coreOf, use } from "../client.ts";
 import { activeLogger, enabled } from "../logging/logger.ts";
-import { LosantApiError, LosantError } from "../errors.ts";
-import { gateMiddleware } from "./gate-middleware.ts";
+import { LosantApiError } from "../errors.ts";
+import { isRetryable } from "../pipeline/retry-policy.ts";
+import { admit, keyOf } from "./intake.ts";
+import { gateMiddleware, type ItemRun } from "./gate-middleware.ts";
 import { createInputReader } from "./input-reader.ts";
 import { createGate } from "./instance-gate.ts";
 import { createInstanceQueues } from "./instance-queues.ts";
@@ -53,7 +55,6 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
   const queues = createInstanceQueues<ValidItem<P>>(options.selfTokenId);
   const runs = new WeakMap<AbortSignal, Running<P>>();
   const active = new Set<Running<P>>();
-  const activeByInstance = new Map<string, number>();
   const blocks = new Map<string, InstanceBlock>();
   const forbiddenInARow = new Map<string, number>();
   const itemCap = options.concurrency * 2;
@@ -94,14 +95,15 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
     );
 
   // ---- stopping ------------------------------------------------------------------------
-  function stop(reason: BatchStop): void {
+  /** Stops the job; `except` is the run whose own failure stops it (it reports that). */
+  function stop(reason: BatchStop, except?: ItemRun): void {
     if (phase.stopping !== undefined) return;
     phase.stopping = reason;
     for (const item of queues.takeAll()) cancelled(item);
     reader.close();
     // Not on the wire (waiting for a slot, or to retry): nothing more is sent; cancel now.
     for (const run of active) {
-      if (!run.onWire) run.controller.abort(new CancelledError(reason.message));
+      if (!run.onWire && run !== except) run.controller.abort(new CancelledError(reason.message));
     }
     cancelGrace = clock.setTimer(() => {
       for (const run of active) run.controller.abort(new GraceExpiredError("abortGraceMs expired"));
@@ -116,13 +118,13 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
     });
   };
 
-  function block(instanceId: string, why: InstanceBlock): void {
+  function block(instanceId: string, why: InstanceBlock, except?: ItemRun): void {
     if (blocks.has(instanceId)) return;
     blocks.set(instanceId, why);
     for (const item of queues.takeInstance(instanceId)) emit(blockedResult(item, why));
     // Waiting for a slot or to retry: not sent again.
     for (const run of active) {
-      if (run.instanceId === instanceId && !run.onWire) {
+      if (run.instanceId === instanceId && !run.onWire && run !== except) {
         run.controller.abort(new InstanceBlockedError(why));
       }
     }
@@ -144,9 +146,20 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
         // Just before the first request that may change something, so a run killed
         // mid-call leaves a line saying so.
         const entry: BatchStarted = { key: item.key, index: item.index, status: "started" };
-        options.onStart({ ...entry, ...operation.started?.(item.params) });
+        try {
+          options.onStart({ ...entry, ...operation.started?.(item.params) });
+        } catch (error) {
+          // A journal that cannot be written must not let the job go on unjournaled.
+          const why = error instanceof Error ? error.message : String(error);
+          stop({ type: "CallbackFailed", message: `onStart threw: ${why}` }, run);
+          throw error;
+        }
       },
       attemptEnded(run, error) {
+        // Stopped while this attempt was on the wire: its retry is not in flight.
+        if (phase.stopping !== undefined && isRetryable(error)) {
+          run.controller.abort(new CancelledError(phase.stopping.message));
+        }
         const status = error instanceof LosantApiError ? error.statusCode : undefined;
         if (status === 401) {
           stop({
@@ -154,23 +167,19 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
             message: `the access token was rejected (401 ${(error as LosantApiError).type}): ${
               (error as LosantApiError).message
             }`,
-          });
+          }, run);
         }
         const limit = options.stopInstanceAfterForbidden;
         const n = status === 403 ? (forbiddenInARow.get(run.instanceId) ?? 0) + 1 : 0;
         forbiddenInARow.set(run.instanceId, n);
-        if (limit !== false && n >= limit) block(run.instanceId, { kind: "forbidden", count: n });
+        if (limit !== false && n >= limit) {
+          block(run.instanceId, { kind: "forbidden", count: n }, run);
+        }
       },
     }),
   );
 
   // ---- running one item ----------------------------------------------------------------
-  const countActive = (instanceId: string, delta: number): void => {
-    const n = (activeByInstance.get(instanceId) ?? 0) + delta;
-    if (n === 0) activeByInstance.delete(instanceId);
-    else activeByInstance.set(instanceId, n);
-  };
-
   function startItem(item: ValidItem<P>): void {
     const run: Running<P> = {
       item,
@@ -182,10 +191,8 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
     };
     runs.set(run.controller.signal, run);
     active.add(run);
-    countActive(item.instanceId, 1);
     void runItem(run).then((result) => {
       active.delete(run);
-      countActive(item.instanceId, -1);
       emit(result);
       schedulePump();
     });
@@ -195,7 +202,6 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
     runOne(gated, run, operation, options, {
       phase,
       blockInstance: (error) => block(run.instanceId, { kind: "retryAfter", error }),
-      stop,
     });
 
   // ---- reading the input ---------------------------------------------------------------
@@ -203,39 +209,9 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
     if (phase.stopping !== undefined) {
       return cancelled({ index, key: keyOf(raw), resumeUnknown: false });
     }
-    let params: P;
-    try {
-      params = operation.validate(raw);
-    } catch (error) {
-      // A hostile item (a throwing getter, a Proxy) fails alone.
-      return emit({
-        key: keyOf(raw),
-        index,
-        status: "failed",
-        type: error instanceof LosantError ? error.name : "ValidationError",
-        message: error instanceof Error ? error.message : "the item could not be read",
-      });
-    }
-    const instanceId = params.instanceId.toLowerCase();
-    const apiTokenId = params.apiTokenId.toLowerCase();
-    const key = `${instanceId}/${apiTokenId}`;
-    const past = history.get(key);
-    if (past === "succeeded") {
-      const message = "succeeded in an earlier run";
-      return emit({ key, index, status: "skipped", outcome: "succeededEarlier", message });
-    }
-    const item: ValidItem<P> = {
-      index,
-      key,
-      instanceId,
-      apiTokenId,
-      params,
-      resumeUnknown: past === "unknown",
-    };
-    if (phase.dryRun === "validate") return emit({ key, index, status: "skipped" });
-    const blocked = blocks.get(instanceId);
-    if (blocked !== undefined) return emit(blockedResult(item, blocked));
-    queues.push(item);
+    const admitted = admit(raw, index, operation, { dryRun: phase.dryRun, history, blocks });
+    if ("result" in admitted) emit(admitted.result);
+    else queues.push(admitted.item);
   };
 
   const reader = createInputReader(input, {
@@ -256,7 +232,13 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
     // A paused instance starts nothing: its item slots are better used by others. The
     // gate's wake-up (onWake) brings the scheduler back when the pause ends.
     gate.pausedUntil(instanceId) <= clock.now() &&
-    (activeByInstance.get(instanceId) ?? 0) < perInstanceItemCap;
+    activeOn(instanceId) < perInstanceItemCap;
+  // Derived from the runs themselves (at most 2 × concurrency of them), never kept by hand.
+  const activeOn = (instanceId: string): number => {
+    let n = 0;
+    for (const run of active) if (run.instanceId === instanceId) n++;
+    return n;
+  };
 
   function startItems(): void {
     while (phase.stopping === undefined && active.size < itemCap && !stream.pressured) {
@@ -347,16 +329,4 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
   else options.signal?.addEventListener("abort", onAbort, { once: true });
   schedulePump();
   return done;
-}
-
-/** The key of a raw item, safe to print even when the item is garbage or hostile. */
-function keyOf(raw: unknown): string {
-  const part = (value: unknown): string =>
-    typeof value === "string" && /^[\w.-]{1,64}$/.test(value) ? value.toLowerCase() : "?";
-  try {
-    const item = typeof raw === "object" && raw !== null ? raw as Record<string, unknown> : {};
-    return `${part(item.instanceId)}/${part(item.apiTokenId)}`;
-  } catch {
-    return "?/?";
-  }
 }

@@ -4,10 +4,9 @@ import type { CallOptions } from "../actions/run-action.ts";
 import { LosantRetryAfterError } from "../errors.ts";
 import type { ApiToken } from "../schemas/api-token.ts";
 import type { ItemRun } from "./gate-middleware.ts";
-import { CallbackError, failureResult, type JobPhase } from "./item-result.ts";
+import { failureResult, type JobPhase } from "./item-result.ts";
 import type { BatchOperation, ValidItem } from "./operation.ts";
 import type { ResolvedBatchOptions } from "./options.ts";
-import type { BatchStop } from "./report.ts";
 import type { BatchResult } from "./result.ts";
 
 /** An item's run, with the item it runs. */
@@ -20,7 +19,6 @@ export interface ItemEffects {
   readonly phase: JobPhase;
   /** The server asked to come back beyond maxRetryAfter: block the instance. */
   blockInstance(error: LosantRetryAfterError): void;
-  stop(reason: BatchStop): void;
 }
 
 /**
@@ -57,10 +55,6 @@ export async function runOne<P extends { instanceId: string; apiTokenId: string 
     return result;
   } catch (error) {
     if (error instanceof LosantRetryAfterError) effects.blockInstance(error);
-    // A journal that cannot be written must not let the job go on unjournaled.
-    if (error instanceof CallbackError) {
-      effects.stop({ type: "CallbackFailed", message: error.message });
-    }
     return failureResult(error, { ...item, sent: run.sent, unknown: run.unknown }, effects.phase);
   }
 }
