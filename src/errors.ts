@@ -49,14 +49,23 @@ export interface ValidationIssue {
   message: string;
 }
 
-/** Bad input: thrown before anything is sent. The message names each field and rule. */
+/**
+ * Bad input: thrown before anything is sent. The message names each field and rule, and
+ * never quotes a value the caller passed: a token pasted into the wrong field stays out of
+ * every log the error reaches.
+ */
 export class LosantValidationError extends LosantError {
   override name = "LosantValidationError";
   readonly issues: readonly ValidationIssue[];
 
-  constructor(issues: readonly ValidationIssue[], context: ErrorContext = {}) {
+  /** `subject` says what was invalid: the call's params (default) or its options. */
+  constructor(
+    issues: readonly ValidationIssue[],
+    context: ErrorContext = {},
+    subject: "params" | "options" = "params",
+  ) {
     const list = issues.map((i) => `${i.path}: ${i.message} (${i.rule})`).join("; ");
-    super(`Invalid ${context.action ?? "input"} params: ${list}`, context);
+    super(`Invalid ${context.action ?? "input"} ${subject}: ${list}`, context);
     this.issues = issues;
   }
 }
@@ -86,6 +95,20 @@ export class LosantApiError extends LosantError {
 /** The request never got a response: refused, reset, DNS, TLS. Safe to retry. */
 export class LosantNetworkError extends LosantError {
   override name = "LosantNetworkError";
+  /**
+   * False when the request never left (the connection was refused or failed while being
+   * made), so nothing was applied; true when it may have reached the API.
+   */
+  requestSent = true;
+}
+
+/**
+ * An attempt of an action that must not be sent twice (a create) failed with no answer
+ * saying whether it was applied: it may have been. It was not resent; `cause` holds the
+ * attempt's own error. Reconcile before trying again (look for what it would have made).
+ */
+export class LosantOutcomeUnknownError extends LosantError {
+  override name = "LosantOutcomeUnknownError";
 }
 
 /** An attempt ran past its timeout, or the call past its deadline. */

@@ -3,10 +3,7 @@ import type { ApiToken } from "../schemas/api-token.ts";
 import { type ListTokensParams, ListTokensParamsSchema } from "../schemas/list-params.ts";
 import { CallOptionsSchema } from "../schemas/client-options.ts";
 import { parseParams } from "../validate.ts";
-import * as v from "valibot";
 
-// Checked when listTokens is called, not at the first page: a misspelt key fails at once.
-const ListOptionsSchema = v.strictObject(CallOptionsSchema.entries);
 import { nextPage } from "../listing/paging.ts";
 import { listTokensPage } from "./list-tokens-page.ts";
 import type { CallOptions } from "./run-action.ts";
@@ -33,7 +30,7 @@ export function listTokens(
   options?: CallOptions,
 ): AsyncIterable<ApiToken> {
   const checked = parseParams(ListTokensParamsSchema, params, "listTokens");
-  if (options !== undefined) parseParams(ListOptionsSchema, options, "listTokens");
+  if (options !== undefined) parseParams(CallOptionsSchema, options, "listTokens");
   return {
     async *[Symbol.asyncIterator]() {
       let perPage = checked.perPage ?? 100;

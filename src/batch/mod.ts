@@ -19,6 +19,7 @@ export {
 } from "./patch-tokens.ts";
 export { selectTokens, type SelectTokensOptions } from "./select-tokens.ts";
 export type { BatchJob } from "./job.ts";
+export type { ObserverLike, Subscribable, Unsubscribable } from "./subscribable.ts";
 export type { BatchOptions } from "./options.ts";
 export type { BatchProgress, BatchReport, BatchStop } from "./report.ts";
 export {
@@ -35,3 +36,4 @@ export type { BatchInput } from "./run-batch.ts";
 export { RATE_MARGIN_MS } from "./instance-gate.ts";
 export { loadResume, type ResumeState } from "./resume.ts";
 export { isOwnToken, ownTokenLast } from "./own-token-last.ts";
+export * from "../rotation/mod.ts";

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import type { RetryOptions } from "../pipeline/retry-options.ts";
-import { CallOptionsSchema } from "../schemas/client-options.ts";
+import { callOptionEntries } from "../schemas/client-options.ts";
+import { inputObject } from "../schemas/input.ts";
 import { parseParams } from "../validate.ts";
 import type { BatchProgress } from "./report.ts";
 import type { BatchStarted, ResultLine } from "./result.ts";
@@ -97,7 +98,7 @@ export const BatchOptionsEntries = {
   ratePerInstance: v.optional(
     v.pipe(v.number("must be a number"), v.gtValue(0, "must be above 0")),
   ),
-  signal: CallOptionsSchema.entries.signal,
+  signal: callOptionEntries.signal,
   dryRun: v.optional(
     v.union([v.boolean(), v.literal("validate")], 'must be true, false or "validate"'),
   ),
@@ -116,12 +117,15 @@ export const BatchOptionsEntries = {
   includeTokens: v.optional(v.boolean("must be a boolean")),
   resume: iterable,
   selfTokenId: v.optional(v.string("must be a string")),
-  retry: CallOptionsSchema.entries.retry,
-  timeout: CallOptionsSchema.entries.timeout,
+  retry: callOptionEntries.retry,
+  timeout: callOptionEntries.timeout,
   maxBuffered: count(1),
 };
 
-const BatchOptionsSchema = v.strictObject(BatchOptionsEntries);
+const BATCH_MESSAGE = "must be an object of batch options (concurrency, dryRun, signal, ...)";
+const BatchOptionsSchema = inputObject(BatchOptionsEntries, BATCH_MESSAGE);
+// One schema per action's own entries, made once (inputObject registers its keys).
+const withExtra = new WeakMap<v.ObjectEntries, v.GenericSchema>();
 
 // The documented interface and the schema describe the same object: a field added to one
 // and not the other fails to compile.
@@ -138,9 +142,15 @@ const _batchOptionsMatch: Same<BatchOptions, v.InferInput<typeof BatchOptionsSch
 export function resolveBatchOptions(
   options: BatchOptions,
   action: string,
-  extra: v.ObjectEntries = {},
+  extra?: v.ObjectEntries,
 ): ResolvedBatchOptions {
-  const schema = v.strictObject({ ...BatchOptionsEntries, ...extra });
+  let schema: v.GenericSchema | undefined = extra === undefined
+    ? BatchOptionsSchema
+    : withExtra.get(extra);
+  if (schema === undefined) {
+    schema = inputObject({ ...BatchOptionsEntries, ...extra }, BATCH_MESSAGE);
+    withExtra.set(extra!, schema);
+  }
   const checked = parseParams(schema, options ?? {}, action) as BatchOptions;
   const concurrency = checked.concurrency ?? 8;
   return {

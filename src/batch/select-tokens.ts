@@ -8,9 +8,10 @@ import type { TokenParams } from "../schemas/token-params.ts";
 import { parseParams } from "../validate.ts";
 import * as v from "valibot";
 import { CallOptionsSchema } from "../schemas/client-options.ts";
+import { inputObject } from "../schemas/input.ts";
 import { ITERATE_WITH_SIGNAL, type SignalIterable } from "./input-reader.ts";
 
-const SelectTokensOptionsSchema = v.strictObject({
+const SelectTokensOptionsSchema = inputObject({
   instanceIds: v.custom<Iterable<string>>(
     (x) => typeof x === "object" && x !== null && Symbol.iterator in x,
     "must be an iterable of instance ids",
@@ -21,8 +22,8 @@ const SelectTokensOptionsSchema = v.strictObject({
     v.custom<(token: ApiToken) => boolean>((x) => typeof x === "function", "must be a function"),
   ),
   perPage: v.optional(v.number("must be a number")),
-  callOptions: v.optional(v.strictObject(CallOptionsSchema.entries)),
-});
+  callOptions: v.optional(CallOptionsSchema),
+}, "must be an object of instanceIds, filterField, filter, where, perPage, callOptions");
 
 /** What selectTokens picks. */
 export interface SelectTokensOptions {

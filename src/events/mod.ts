@@ -11,6 +11,7 @@
 export { requestEvents, tokenEvents, type TokenEventsOptions } from "./streams.ts";
 export { watchTokens, type WatchTokensOptions } from "./watch-tokens.ts";
 export { forInstance, forToken, ofType } from "./operators.ts";
+export { batchResults } from "./batch-results.ts";
 export type {
   BaselineEvent,
   CreatedEvent,
@@ -24,4 +25,4 @@ export type {
 } from "./watch-event.ts";
 export type { RequestEvent, RequestEventType } from "../listeners/request-event.ts";
 export type { TokenEvent, TokenEventType } from "../listeners/token-event.ts";
-export { REDACTED } from "../listeners/redact.ts";
+export { REDACTED } from "../scrub.ts";

@@ -1,7 +1,8 @@
 import type { SchedulerLike } from "rxjs";
 import * as v from "valibot";
 import type { CallOptions } from "../actions/run-action.ts";
-import { CallOptionsSchema } from "../schemas/client-options.ts";
+import { callOptionEntries } from "../schemas/client-options.ts";
+import { inputObject } from "../schemas/input.ts";
 import { IdSchema } from "../schemas/id.ts";
 
 /** Options of {@link watchTokens}. */
@@ -39,31 +40,34 @@ const ms = (min: number) =>
   v.pipe(v.number("must be a number"), v.minValue(min, `must be at least ${min}`));
 
 /** watchTokens' options schema: unknown keys are errors. */
-export const WatchTokensOptionsSchema = v.strictObject({
-  instanceIds: v.pipe(
-    v.array(IdSchema, "must be an array of instance ids"),
-    v.minLength(1, "must name at least one instance"),
-    v.readonly(),
-  ),
-  intervalMs: ms(1),
-  expiringWithinMs: v.optional(ms(0)),
-  perPage: v.optional(
-    v.pipe(ms(1), v.integer("must be an integer"), v.maxValue(1000, "must be at most 1000")),
-  ),
-  maxRelists: v.optional(v.pipe(ms(0), v.integer("must be an integer"))),
-  maxBackoffMs: v.optional(ms(1)),
-  secrets: v.optional(v.boolean("must be a boolean")),
-  timeout: CallOptionsSchema.entries.timeout,
-  retry: CallOptionsSchema.entries.retry,
-  scheduler: v.optional(
-    v.custom<SchedulerLike>(
-      (x) => typeof (x as SchedulerLike | undefined)?.schedule === "function",
-      "must be an RxJS scheduler",
+export const WatchTokensOptionsSchema = inputObject(
+  {
+    instanceIds: v.pipe(
+      v.array(IdSchema, "must be an array of instance ids"),
+      v.minLength(1, "must name at least one instance"),
+      v.readonly(),
     ),
-  ),
-  now: v.optional(fn<() => number>()),
-  sleep: v.optional(fn<(ms: number, signal: AbortSignal) => Promise<void>>()),
-});
+    intervalMs: ms(1),
+    expiringWithinMs: v.optional(ms(0)),
+    perPage: v.optional(
+      v.pipe(ms(1), v.integer("must be an integer"), v.maxValue(1000, "must be at most 1000")),
+    ),
+    maxRelists: v.optional(v.pipe(ms(0), v.integer("must be an integer"))),
+    maxBackoffMs: v.optional(ms(1)),
+    secrets: v.optional(v.boolean("must be a boolean")),
+    timeout: callOptionEntries.timeout,
+    retry: callOptionEntries.retry,
+    scheduler: v.optional(
+      v.custom<SchedulerLike>(
+        (x) => typeof (x as SchedulerLike | undefined)?.schedule === "function",
+        "must be an RxJS scheduler",
+      ),
+    ),
+    now: v.optional(fn<() => number>()),
+    sleep: v.optional(fn<(ms: number, signal: AbortSignal) => Promise<void>>()),
+  },
+  "must be an object of instanceIds, intervalMs, expiringWithinMs, perPage, maxRelists, maxBackoffMs, secrets, timeout, retry, scheduler, now, sleep",
+);
 
 // The documented interface and the schema describe the same object (compile-time check).
 type Fields<T> = { [K in keyof T]-?: Exclude<T[K], undefined> };

@@ -13,7 +13,7 @@ import {
 } from "../errors.ts";
 import { changedFields } from "../listeners/changed-fields.ts";
 import { deepFreeze } from "../listeners/deep-freeze.ts";
-import { redactEvent } from "../listeners/redact.ts";
+import { redactEvent } from "../scrub.ts";
 import type { ApiToken } from "../schemas/api-token.ts";
 import { parseParams } from "../validate.ts";
 import type { WatchEvent } from "./watch-event.ts";
