@@ -116,9 +116,11 @@ test("an empty page ends the listing; a listing whose counts said more is incons
   try {
     const instanceId = server.instanceIds[0]!;
     let calls = 0;
-    const liar: typeof fetch = async () => {
+    const liar: typeof fetch = () => {
       calls++;
-      return Response.json({ items: [], count: 0, totalCount: 7, perPage: 100, page: 0 });
+      return Promise.resolve(
+        Response.json({ items: [], count: 0, totalCount: 7, perPage: 100, page: 0 }),
+      );
     };
     const client = createClient({
       accessToken: server.issueAccessToken(["all.Instance"]).token,

@@ -35,7 +35,7 @@ export interface InputReader {
    * unless `all` is true.
    */
   close(all?: boolean): void;
-  /** Nothing more will be delivered. */
+  /** Nothing more will be delivered (a read pending when closing is still delivered). */
   readonly ended: boolean;
   /** Every item of the input was read. */
   readonly complete: boolean;
@@ -68,6 +68,7 @@ export function createInputReader(
   let read = 0;
   let lastYield = performance.now();
   let yielding = false;
+  let closing = false;
 
   const end = (whole: boolean): void => {
     ended = true;
@@ -86,6 +87,14 @@ export function createInputReader(
       : (input as AsyncIterable<unknown>)[Symbol.asyncIterator]();
   };
 
+  const finishClose = (): void => {
+    const iterator = asyncIterator;
+    if (!ended) end(false);
+    try {
+      void Promise.resolve(iterator?.return?.()).catch(() => {});
+    } catch { /* a hostile iterator's return() must not break the stop */ }
+  };
+
   const readAsync = (): void => {
     pending = true;
     let next: Promise<IteratorResult<unknown>>;
@@ -100,15 +109,17 @@ export function createInputReader(
     next.then(
       (result) => {
         pending = false;
-        if (ended) return; // closed while this read was pending: abandoned
-        if (result.done) end(true);
+        if (result.done) end(!closing);
+        // An item read while closing still gets its result (the scheduler cancels it).
         else sink.item(result.value, read++);
+        if (closing) finishClose();
         sink.changed();
       },
       (error) => {
         pending = false;
-        if (ended) return;
-        fail(error);
+        // Closing aborted the input's signal: its rejection is the close, not a failure.
+        if (closing) finishClose();
+        else fail(error);
         sink.changed();
       },
     );
@@ -116,7 +127,7 @@ export function createInputReader(
 
   return {
     fill(room) {
-      while (!ended && !pending && !yielding && room()) {
+      while (!ended && !closing && !pending && !yielding && room()) {
         if (isAsync) return readAsync();
         if (performance.now() - lastYield > YIELD_EVERY_MS) {
           // An input that never waits would otherwise hold the event loop for a whole
@@ -141,13 +152,11 @@ export function createInputReader(
       }
     },
     close(all = false) {
-      if (ended || (!isAsync && !all)) return;
-      const iterator = asyncIterator;
-      end(false);
+      if (ended || closing || (!isAsync && !all)) return;
+      closing = true;
+      // A listing in progress (selectTokens) stops at once; a pending read is waited for.
       inputAbort.abort(new Error("the batch stopped"));
-      try {
-        void Promise.resolve(iterator?.return?.()).catch(() => {});
-      } catch { /* a hostile iterator's return() must not break the stop */ }
+      if (!pending) finishClose();
     },
     get ended() {
       return ended;
