@@ -1,7 +1,7 @@
 import * as v from "valibot";
+import { inputObject } from "../schemas/input.ts";
 import type { RetryOptions } from "../pipeline/retry-options.ts";
 import { callOptionEntries } from "../schemas/client-options.ts";
-import { inputObject } from "../schemas/input.ts";
 import { parseParams } from "../validate.ts";
 import type { BatchProgress } from "./report.ts";
 import type { BatchStarted, ResultLine } from "./result.ts";
@@ -127,6 +127,7 @@ const BatchOptionsSchema = inputObject(BatchOptionsEntries, BATCH_MESSAGE);
 // One schema per action's own entries, made once (inputObject registers its keys).
 const withExtra = new WeakMap<v.ObjectEntries, v.GenericSchema>();
 
+// inputObject: an array or a Date is not an options object (a bare strictObject accepts them).
 // The documented interface and the schema describe the same object: a field added to one
 // and not the other fails to compile.
 type Fields<T> = { [K in keyof T]-?: Exclude<T[K], undefined> };

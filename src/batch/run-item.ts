@@ -2,7 +2,7 @@ import type { Client } from "../client.ts";
 import { getToken } from "../actions/get-token.ts";
 import type { CallOptions } from "../actions/run-action.ts";
 import { LosantRetryAfterError } from "../errors.ts";
-import type { ApiToken } from "../schemas/api-token.ts";
+import { withoutSecret } from "../scrub.ts";
 import type { ItemRun } from "./gate-middleware.ts";
 import { failureResult, type JobPhase } from "./item-result.ts";
 import type { BatchOperation, ValidItem } from "./operation.ts";
@@ -57,10 +57,4 @@ export async function runOne<P extends { instanceId: string; apiTokenId: string 
     if (error instanceof LosantRetryAfterError) effects.blockInstance(error);
     return failureResult(error, { ...item, sent: run.sent, unknown: run.unknown }, effects.phase);
   }
-}
-
-/** A token as results carry it: the secret, should a server ever send one, removed. */
-function withoutSecret(token: ApiToken): ApiToken {
-  const { token: _secret, ...rest } = token;
-  return rest as ApiToken;
 }

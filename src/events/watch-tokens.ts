@@ -44,7 +44,7 @@ interface Poller {
  */
 export function watchTokens(client: Client, options: WatchTokensOptions): Observable<WatchEvent> {
   const core = coreOf(client);
-  const checked = parseParams(WatchTokensOptionsSchema, options, "watchTokens");
+  const checked = parseParams(WatchTokensOptionsSchema, options, "watchTokens", "options");
   // The public scheduler/now/sleep options are adapters onto the one clock.
   const clock = checked.scheduler === undefined ? core.clock : schedulerClock(checked.scheduler);
   const now = checked.now ?? (() => clock.now());
