@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../version.ts";
+import { registerAudit } from "./commands/audit.ts";
 import { registerBulk } from "./commands/bulk.ts";
 import { registerGet } from "./commands/get.ts";
 import { registerList } from "./commands/list.ts";
@@ -54,6 +55,7 @@ Examples:
   registerPatch(program, io, setExit);
   registerList(program, io, setExit);
   registerBulk(program, io, setExit);
+  registerAudit(program, io, setExit);
   return program;
 }
 
