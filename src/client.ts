@@ -7,6 +7,7 @@ import { ClientOptionsSchema } from "./schemas/client-options.ts";
 import { createTransport } from "./transport.ts";
 import { parseParams } from "./validate.ts";
 import { VERSION } from "./version.ts";
+import { type Clock, systemClock } from "./clock.ts";
 
 /** createClient's options; names follow the official `losant-rest` client. */
 export type ClientOptions = v.InferInput<typeof ClientOptionsSchema>;
@@ -34,6 +35,8 @@ export interface SharedState {
 export interface ClientCore {
   readonly transport: Terminal;
   readonly logger?: object;
+  /** Every wait of the client and of jobs run with it (`ClientOptions.clock`). */
+  readonly clock: Clock;
   readonly shared: SharedState;
   readonly options: ClientOptions;
   /** Pipelines composed once per action and cached. */
@@ -68,6 +71,7 @@ export function createClient(options: ClientOptions): Client {
   return makeClient(options, url, {
     transport: createTransport(url, checked.accessToken, http, options.fetch),
     logger: checked.logger,
+    clock: checked.clock ?? systemClock,
     shared: {},
     options,
     runners: new Map(),

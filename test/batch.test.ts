@@ -186,17 +186,65 @@ test("an item that fails validation is a failed result; the rest proceed", async
   }
 });
 
-test("options are checked at once", () => {
-  // deno-lint-ignore no-explicit-any
-  const bad = { concurrency: 0 } as any;
-  assert.throws(
-    () => deleteTokens({} as never, [], bad),
-    (e: unknown) => e instanceof LosantValidationError,
-  );
-  assert.throws(
-    () => patchTokens({} as never, [], { apiToken: { colour: "red" } as never }),
-    /colour/,
-  );
+test("bad options reject the job (no synchronous throw), and nothing is sent", async () => {
+  const { server, client } = await fixture(1, 2);
+  try {
+    const items = itemsOf(server, server.instanceIds);
+    // deno-lint-ignore no-explicit-any
+    const bad = { concurrency: 0 } as any;
+    const job = deleteTokens(client, items, bad); // must not throw here
+    await job.then(
+      () => assert.unreachable("resolved"),
+      (e: unknown) => assert.ok(e instanceof LosantValidationError, String(e)),
+    );
+    await patchTokens(client, items, { apiToken: { colour: "red" } as never }).then(
+      () => assert.unreachable("resolved"),
+      (e: unknown) => assert.match(String(e), /colour/),
+    );
+    // A misspelt dryRun must never delete: the unknown key is named, nothing is sent.
+    const typo = deleteTokens(client, items, { dryrun: true } as never);
+    const error = await typo.catch((e: unknown) => e);
+    assert.ok(error instanceof LosantValidationError, String(error));
+    assert.match(String(error), /dryrun/);
+    assert.is(server.requests.length, 0, "nothing sent");
+    assert.is(server.store.listTokens(server.instanceIds[0]!).length, 2, "nothing deleted");
+    // Not iterable: a TypeError, as a rejection too.
+    await deleteTokens(client, 42 as never).then(
+      () => assert.unreachable("resolved"),
+      (e: unknown) => assert.instance(e, TypeError),
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+test("a job is a Promise: .then, .catch and .finally; a rejected job ends results with its error", async () => {
+  const { server, client } = await fixture(1, 3);
+  try {
+    const items = itemsOf(server, server.instanceIds);
+    let finallyRan = false;
+    const report = await deleteTokens(client, items).finally(() => (finallyRan = true));
+    assert.ok(finallyRan);
+    assert.is(report.succeeded, 3);
+    const caught = await deleteTokens(client, items, { concurrency: -1 }).catch((e) => e);
+    assert.instance(caught, LosantValidationError);
+    const failing = deleteTokens(client, items, { maxBuffered: 0 });
+    const seen: unknown[] = [];
+    try {
+      for await (const r of failing.results) seen.push(r);
+      assert.unreachable("iteration ended without the error");
+    } catch (e) {
+      assert.instance(e, LosantValidationError);
+    }
+    assert.equal(seen, []);
+    const observed = await new Promise((resolve) =>
+      failing.results$.subscribe({ error: resolve, complete: () => resolve("completed") })
+    );
+    assert.instance(observed, LosantValidationError);
+    assert.is(Object.prototype.toString.call(failing), "[object BatchJob]");
+  } finally {
+    await server.close();
+  }
 });
 
 test("dry run: 'validate' sends nothing; true only GETs and reports wouldChange", async () => {

@@ -63,7 +63,7 @@ export async function runAction<P extends v.GenericSchema, R extends v.GenericSc
     attempt: 0,
     signal: options.signal,
     timeout: options.timeout ?? client.timeout,
-    deadline: deadlineOf(options.deadline),
+    deadline: deadlineOf(options.deadline, core.clock.now()),
     retry: mergeRetry(client.retry, options.retry),
     state: {},
   };
@@ -80,9 +80,9 @@ function globalQuery(p: { _actions?: boolean; _links?: boolean; _embedded?: bool
   };
 }
 
-function deadlineOf(deadline: number | Date | undefined): number | undefined {
+function deadlineOf(deadline: number | Date | undefined, now: number): number | undefined {
   if (deadline === undefined) return undefined;
-  return deadline instanceof Date ? deadline.getTime() : Date.now() + deadline;
+  return deadline instanceof Date ? deadline.getTime() : now + deadline;
 }
 
 function mergeRetry(

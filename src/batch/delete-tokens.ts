@@ -2,26 +2,32 @@ import type { Client } from "../client.ts";
 import { deleteToken } from "../actions/delete-token.ts";
 import { type TokenParams, TokenParamsSchema } from "../schemas/token-params.ts";
 import { parseParams } from "../validate.ts";
-import { type BatchJob, createJob } from "./job.ts";
-import { type BatchOptions, resolveBatchOptions } from "./options.ts";
-import { type BatchInput, type BatchOperation, runBatch } from "./run-batch.ts";
+import { type BulkAction, bulkJob } from "./bulk-job.ts";
+import type { BatchJob } from "./job.ts";
+import type { BatchOptions } from "./options.ts";
+import type { BatchInput } from "./run-batch.ts";
 
-const deleteOperation: BatchOperation<TokenParams> = {
+const deleteAction: BulkAction<TokenParams, BatchOptions> = {
   name: "deleteTokens",
-  method: "DELETE",
-  validate: (raw) => parseParams(TokenParamsSchema, raw, "deleteToken"),
-  async run(client, params, options) {
-    const result = await deleteToken(client, params, options);
-    return { outcome: result.alreadyDeleted ? "alreadyDeleted" : "deleted" };
-  },
-  // A token that exists would be deleted.
-  wouldChange: () => true,
+  operation: () => ({
+    name: "deleteTokens",
+    validate: (raw) => parseParams(TokenParamsSchema, raw, "deleteToken"),
+    async run(client, params, options) {
+      const result = await deleteToken(client, params, options);
+      return { outcome: result.alreadyDeleted ? "alreadyDeleted" : "deleted" };
+    },
+    // A token gone after an attempt whose outcome is unknown was deleted by that attempt.
+    notFoundAfterUnknown: "alreadyDeleted",
+    // A token that exists would be deleted.
+    wouldChange: () => true,
+  }),
 };
 
 /**
  * Deletes many tokens across instances: paced, bounded, resumable, and exact about what it
  * did. Items are `deleteToken` params from an array, an iterable or an async iterable (for
- * example `selectTokens`), read lazily. Options are checked at once (LosantValidationError).
+ * example `selectTokens`), read lazily. Bad options reject the job (LosantValidationError)
+ * before anything is sent.
  *
  * @example
  * const job = deleteTokens(client, selectTokens(client, { instanceIds, filter: "ci-*" }), {
@@ -34,18 +40,7 @@ const deleteOperation: BatchOperation<TokenParams> = {
 export function deleteTokens(
   client: Client,
   items: BatchInput<TokenParams>,
-  options: BatchOptions = {},
+  options?: BatchOptions,
 ): BatchJob {
-  const resolved = resolveBatchOptions(options, "deleteTokens");
-  checkInput(items, "deleteTokens");
-  return createJob((stream) => runBatch(client, items, deleteOperation, resolved, stream));
-}
-
-/** Throws a TypeError at once for an input that is not iterable. */
-export function checkInput(items: unknown, action: string): void {
-  const ok = typeof items === "object" && items !== null &&
-    (Symbol.iterator in items || Symbol.asyncIterator in items);
-  if (!ok) {
-    throw new TypeError(`${action}: items must be an array, an iterable or an async iterable`);
-  }
+  return bulkJob(client, items, options, deleteAction);
 }

@@ -4,16 +4,19 @@ import type { BatchResult } from "./result.ts";
 import { createResultStream, type ResultStream } from "./result-stream.ts";
 
 /**
- * A running (or about-to-run) batch: await it for the report, iterate `results` or
- * subscribe to `results$` for each result as it happens.
+ * A running (or about-to-run) batch: a Promise of the report (`await`, `.then`, `.catch`,
+ * `.finally`), plus `results` to iterate and `results$` to subscribe to each result as it
+ * happens. Invalid options or input reject it (LosantValidationError, TypeError); nothing is
+ * thrown synchronously and nothing is sent.
  *
  * The job starts when first awaited or consumed, on the next microtask, so every consumer
  * attached in the same synchronous block sees every result. A consumer attached after the
  * job has started sees results from then on: attach the NDJSON writer before awaiting.
  * `results` iterators apply backpressure (a consumer far behind pauses the job);
- * `results$` subscribers are called synchronously and never pause it.
+ * `results$` subscribers are called synchronously and never pause it. A job that rejects
+ * ends `results` with its error and errors `results$`.
  */
-export interface BatchJob extends PromiseLike<BatchReport> {
+export interface BatchJob extends Promise<BatchReport> {
   /** Every result, as an async iterable; each iteration is its own consumer. */
   readonly results: AsyncIterable<BatchResult>;
   /** Every result, as an rxjs Observable; completes when the job ends. */
@@ -21,7 +24,8 @@ export interface BatchJob extends PromiseLike<BatchReport> {
 }
 
 /**
- * Wraps the engine into a lazy job.
+ * Wraps the engine into a lazy job. `run` may throw (synchronously or not): the job then
+ * rejects with that error.
  *
  * @example
  * const job = createJob((stream) => runBatch(client, items, operation, resolved, stream));
@@ -30,13 +34,16 @@ export function createJob(run: (stream: ResultStream) => Promise<BatchReport>): 
   const stream = createResultStream();
   let report: Promise<BatchReport> | undefined;
   const start = (): Promise<BatchReport> => {
-    report ??= Promise.resolve().then(() => run(stream));
+    if (report === undefined) {
+      report = Promise.resolve().then(() => run(stream));
+      report.catch((error) => stream.fail(error));
+    }
     return report;
   };
   const results: AsyncIterable<BatchResult> = {
     [Symbol.asyncIterator]() {
       const iterator = stream.iterator();
-      void start();
+      void start().catch(() => {});
       return iterator;
     },
   };
@@ -44,15 +51,24 @@ export function createJob(run: (stream: ResultStream) => Promise<BatchReport>): 
     const unsubscribe = stream.subscribe({
       next: (result) => subscriber.next(result),
       complete: () => subscriber.complete(),
+      error: (error) => subscriber.error(error),
     });
-    void start();
+    void start().catch(() => {});
     return unsubscribe;
   });
-  return {
+  const job: BatchJob = {
     results,
     results$,
     then(onFulfilled, onRejected) {
       return start().then(onFulfilled, onRejected);
     },
+    catch(onRejected) {
+      return start().catch(onRejected);
+    },
+    finally(onFinally) {
+      return start().finally(onFinally);
+    },
+    [Symbol.toStringTag]: "BatchJob",
   };
+  return job;
 }

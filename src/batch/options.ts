@@ -22,7 +22,16 @@ export interface BatchOptions {
   dryRun?: boolean | "validate";
   /** Stop (as on abort) once this many items have failed. */
   stopAfterFailures?: number;
-  /** How long calls in flight may take to settle after a stop, in ms (default 5000). */
+  /**
+   * After this many 403s in a row from one instance (default 3), that instance's remaining
+   * items are cancelled unsent (type `InstanceForbidden`) while other instances go on: a 403
+   * is most often "this token may not act on that instance". `false`: never.
+   */
+  stopInstanceAfterForbidden?: number | false;
+  /**
+   * How long calls in flight may take to settle after a stop, in ms (default 5000). An item
+   * waiting to retry is not in flight: a stop cancels it at once.
+   */
   abortGraceMs?: number;
   /** Told the counts and rate every `progressIntervalMs` and once at the end. */
   onProgress?: (progress: BatchProgress) => void;
@@ -53,6 +62,7 @@ export interface BatchOptions {
 
 /** BatchOptions with defaults filled in. */
 export interface ResolvedBatchOptions extends BatchOptions {
+  stopInstanceAfterForbidden: number | false;
   concurrency: number;
   perInstanceConcurrency: number;
   abortGraceMs: number;
@@ -70,8 +80,7 @@ const count = (min: number) =>
     ),
   );
 const ms = v.optional(v.pipe(v.number("must be a number"), v.minValue(0, "must be at least 0")));
-const fn = (message: string) =>
-  v.optional(v.custom<(...args: never[]) => unknown>((x) => typeof x === "function", message));
+const fn = <F>(message: string) => v.optional(v.custom<F>((x) => typeof x === "function", message));
 const iterable = v.optional(
   v.custom<Iterable<ResultLine> | AsyncIterable<ResultLine>>(
     (x) =>
@@ -81,7 +90,8 @@ const iterable = v.optional(
   ),
 );
 
-const BatchOptionsSchema = v.object({
+/** The batch options' schema: unknown keys are errors (a misspelt `dryRun` deletes nothing). */
+export const BatchOptionsEntries = {
   concurrency: count(1),
   perInstanceConcurrency: count(1),
   ratePerInstance: v.optional(
@@ -92,9 +102,15 @@ const BatchOptionsSchema = v.object({
     v.union([v.boolean(), v.literal("validate")], 'must be true, false or "validate"'),
   ),
   stopAfterFailures: count(1),
+  stopInstanceAfterForbidden: v.optional(
+    v.union([
+      v.literal(false),
+      v.pipe(v.number(), v.integer(), v.minValue(1)),
+    ], "must be a whole number of at least 1, or false"),
+  ),
   abortGraceMs: ms,
-  onProgress: fn("must be a function"),
-  onStart: fn("must be a function"),
+  onProgress: fn<(progress: BatchProgress) => void>("must be a function"),
+  onStart: fn<(entry: BatchStarted) => void>("must be a function"),
   progressIntervalMs: ms,
   keepResults: v.optional(v.boolean("must be a boolean")),
   includeTokens: v.optional(v.boolean("must be a boolean")),
@@ -103,17 +119,36 @@ const BatchOptionsSchema = v.object({
   retry: CallOptionsSchema.entries.retry,
   timeout: CallOptionsSchema.entries.timeout,
   maxBuffered: count(1),
-});
+};
 
-/** Checks the options (a LosantValidationError, thrown at once) and fills in defaults. */
-export function resolveBatchOptions(options: BatchOptions, action: string): ResolvedBatchOptions {
-  const checked = parseParams(BatchOptionsSchema, options, action) as BatchOptions;
+const BatchOptionsSchema = v.strictObject(BatchOptionsEntries);
+
+// The documented interface and the schema describe the same object: a field added to one
+// and not the other fails to compile.
+type Fields<T> = { [K in keyof T]-?: Exclude<T[K], undefined> };
+type Same<A, B> = [Fields<A>] extends [Fields<B>] ? ([Fields<B>] extends [Fields<A>] ? true : false)
+  : false;
+const _batchOptionsMatch: Same<BatchOptions, v.InferInput<typeof BatchOptionsSchema>> = true;
+
+/**
+ * Checks the options (throws LosantValidationError; the job turns that into a rejection)
+ * and fills in defaults. `extra` are the entries of an action's own options (patchTokens'
+ * `apiToken`), checked in the same strict object.
+ */
+export function resolveBatchOptions(
+  options: BatchOptions,
+  action: string,
+  extra: v.ObjectEntries = {},
+): ResolvedBatchOptions {
+  const schema = v.strictObject({ ...BatchOptionsEntries, ...extra });
+  const checked = parseParams(schema, options ?? {}, action) as BatchOptions;
   const concurrency = checked.concurrency ?? 8;
   return {
     ...options,
     concurrency,
     perInstanceConcurrency: Math.min(checked.perInstanceConcurrency ?? concurrency, concurrency),
     abortGraceMs: checked.abortGraceMs ?? 5_000,
+    stopInstanceAfterForbidden: checked.stopInstanceAfterForbidden ?? 3,
     progressIntervalMs: checked.progressIntervalMs ?? 1_000,
     maxBuffered: checked.maxBuffered ?? Math.max(1024, 16 * concurrency),
     dryRun: checked.dryRun ?? false,

@@ -4,10 +4,11 @@ import type { ApiToken } from "../schemas/api-token.ts";
 import { type ApiTokenPatch, ApiTokenPatchSchema } from "../schemas/api-token-patch.ts";
 import { type PatchTokenParams, PatchTokenParamsSchema } from "../schemas/patch-token-params.ts";
 import { parseParams } from "../validate.ts";
-import { checkInput } from "./delete-tokens.ts";
-import { type BatchJob, createJob } from "./job.ts";
-import { type BatchOptions, resolveBatchOptions } from "./options.ts";
-import { type BatchInput, type BatchOperation, runBatch } from "./run-batch.ts";
+import * as v from "valibot";
+import { type BulkAction, bulkJob } from "./bulk-job.ts";
+import type { BatchJob } from "./job.ts";
+import type { BatchOptions } from "./options.ts";
+import type { BatchInput, BatchOperation } from "./run-batch.ts";
 
 /** A patchTokens item: patchToken's params, `apiToken` optional when the options give one. */
 export type PatchTokensItem = Omit<PatchTokenParams, "apiToken"> & {
@@ -23,15 +24,20 @@ export interface PatchTokensOptions extends BatchOptions {
 function patchOperation(defaults: ApiTokenPatch | undefined): BatchOperation<PatchTokenParams> {
   return {
     name: "patchTokens",
-    method: "PATCH",
     validate(raw) {
       let input = raw;
       if (defaults !== undefined && typeof raw === "object" && raw !== null) {
         const own = (raw as PatchTokensItem).apiToken;
-        input = { ...raw, apiToken: { ...defaults, ...(typeof own === "object" ? own : {}) } };
+        // Only a plain patch object merges over the defaults: anything else (a string, an
+        // array, a Date) stays as it is, so validation refuses it instead of dropping it.
+        input = {
+          ...raw,
+          apiToken: isPlainObject(own) || own === undefined ? { ...defaults, ...own } : own,
+        };
       }
       return parseParams(PatchTokenParamsSchema, input, "patchToken");
     },
+    started: (params) => ({ apiToken: params.apiToken as ApiTokenPatch }),
     async run(client, params, options) {
       const token = await patchToken(client, params, options);
       return { outcome: "patched", token };
@@ -52,6 +58,12 @@ export function wouldPatchChange(token: ApiToken, patch: ApiTokenPatch): boolean
   return Object.entries(patch).some(([field, value]) =>
     value !== undefined && !same(current[field], value)
   );
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -77,12 +89,13 @@ function same(a: unknown, b: unknown): boolean {
 export function patchTokens(
   client: Client,
   items: BatchInput<PatchTokensItem>,
-  options: PatchTokensOptions = {},
+  options?: PatchTokensOptions,
 ): BatchJob {
-  const resolved = resolveBatchOptions(options, "patchTokens");
-  const defaults = options.apiToken === undefined
-    ? undefined
-    : parseParams(ApiTokenPatchSchema, options.apiToken, "patchTokens");
-  checkInput(items, "patchTokens");
-  return createJob((stream) => runBatch(client, items, patchOperation(defaults), resolved, stream));
+  return bulkJob(client, items, options, patchAction);
 }
+
+const patchAction: BulkAction<PatchTokenParams, PatchTokensOptions> = {
+  name: "patchTokens",
+  options: { apiToken: v.optional(ApiTokenPatchSchema) },
+  operation: (options) => patchOperation(options.apiToken),
+};

@@ -4,6 +4,8 @@ import type { BatchResult } from "./result.ts";
 export interface ResultObserver {
   next(result: BatchResult): void;
   complete(): void;
+  /** The job rejected (its options or input were invalid) instead of ending. */
+  error?(error: unknown): void;
 }
 
 /**
@@ -15,6 +17,8 @@ export interface ResultObserver {
 export interface ResultStream {
   emit(result: BatchResult): void;
   end(): void;
+  /** Ends with an error: observers are told it, iterators throw it. */
+  fail(error: unknown): void;
   subscribe(observer: ResultObserver): () => void;
   iterator(): AsyncIterableIterator<BatchResult>;
   /** True while some iterator has HIGH_WATER or more results waiting. */
@@ -30,6 +34,8 @@ interface Pull {
   queue: BatchResult[];
   head: number;
   wake?: () => void;
+  /** The job's error was thrown to this iterator already. */
+  told?: boolean;
 }
 
 /**
@@ -43,6 +49,7 @@ export function createResultStream(): ResultStream {
   const observers = new Set<ResultObserver>();
   const pulls = new Set<Pull>();
   let ended = false;
+  let failed: { error: unknown } | undefined;
   let pressured = 0;
   let drain: (() => void) | undefined;
 
@@ -72,7 +79,23 @@ export function createResultStream(): ResultStream {
       observers.clear();
       for (const pull of pulls) pull.wake?.();
     },
+    fail(error) {
+      if (ended) return;
+      failed = { error };
+      ended = true;
+      for (const observer of observers) {
+        try {
+          observer.error?.(error);
+        } catch { /* ignored */ }
+      }
+      observers.clear();
+      for (const pull of pulls) pull.wake?.();
+    },
     subscribe(observer) {
+      if (failed !== undefined) {
+        observer.error?.(failed.error);
+        return () => {};
+      }
       if (ended) {
         observer.complete();
         return () => {};
@@ -97,6 +120,10 @@ export function createResultStream(): ResultStream {
           while (size(pull) === 0) {
             if (ended || !pulls.has(pull)) {
               detach();
+              if (failed !== undefined && !pull.told) {
+                pull.told = true;
+                throw failed.error;
+              }
               return { done: true, value: undefined };
             }
             await new Promise<void>((resolve) => (pull.wake = resolve));

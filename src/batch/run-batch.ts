@@ -13,7 +13,6 @@ import {
 import type { Middleware } from "../pipeline/context.ts";
 import { isOutcomeUnknown, parseRetryAfter } from "../pipeline/retry-policy.ts";
 import type { ApiToken } from "../schemas/api-token.ts";
-import type { ApiTokenPatch } from "../schemas/api-token-patch.ts";
 import { createGate } from "./instance-gate.ts";
 import type { ResolvedBatchOptions } from "./options.ts";
 import { createProgressReporter } from "./progress-reporter.ts";
@@ -35,8 +34,8 @@ export interface ValidItem<P> {
 
 /** What patchTokens and deleteTokens plug into the engine. */
 export interface BatchOperation<P extends { instanceId: string; apiTokenId: string }> {
-  readonly name: "patchTokens" | "deleteTokens";
-  readonly method: "PATCH" | "DELETE";
+  /** Names the job in log records (`deleteTokens`). */
+  readonly name: string;
   /** Parses one raw item; throws LosantValidationError. */
   validate(raw: unknown): P;
   /** The real call: the outcome, and the token when the server returned one. */
@@ -47,6 +46,13 @@ export interface BatchOperation<P extends { instanceId: string; apiTokenId: stri
   ): Promise<{ outcome: BatchOutcome; token?: ApiToken }>;
   /** Dry run: would the real call change this token? */
   wouldChange(token: ApiToken, params: P): boolean;
+  /**
+   * What a 404 means after an attempt whose outcome is unknown (this run's or an earlier
+   * run's): that attempt did it (a delete: `alreadyDeleted`). Undefined: a 404 fails.
+   */
+  readonly notFoundAfterUnknown?: BatchOutcome;
+  /** What the journal line written before the first mutating request records (the patch). */
+  started?(params: P): Partial<Pick<BatchStarted, "apiToken">>;
 }
 
 /** Items from an array, any iterable or any async iterable. */
@@ -153,9 +159,12 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
     if (!run.sent && dryRun === false && options.onStart !== undefined) {
       // Just before the first request that may change something, so a run killed mid-call
       // leaves a line saying so.
-      const entry: BatchStarted = { key: run.item.key, index: run.item.index, status: "started" };
-      const patch = (run.item.params as { apiToken?: ApiTokenPatch }).apiToken;
-      if (patch !== undefined) entry.apiToken = patch;
+      const entry: BatchStarted = {
+        key: run.item.key,
+        index: run.item.index,
+        status: "started",
+        ...operation.started?.(run.item.params as P),
+      };
       options.onStart(entry);
     }
     run.sent = true;
@@ -344,8 +353,13 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
     if (error instanceof LosantApiError) {
       if (error.statusCode === 404) {
         // An earlier attempt (this call's or an earlier run's) may have deleted it.
-        if (operation.method === "DELETE" && mutating && run.unknown) {
-          return { ...base, status: "succeeded", outcome: "alreadyDeleted", statusCode: 404 };
+        if (operation.notFoundAfterUnknown !== undefined && mutating && run.unknown) {
+          return {
+            ...base,
+            status: "succeeded",
+            outcome: operation.notFoundAfterUnknown,
+            statusCode: 404,
+          };
         }
         if (dryRun === true) {
           return {

@@ -8,7 +8,7 @@ import { attemptLoggingStage, callLoggingStage } from "./logging.ts";
 import { activeLogger } from "../logging/logger.ts";
 import { isPerCall } from "./placement.ts";
 import { responseStage } from "./response.ts";
-import { runAttempts } from "./retry.ts";
+import { retryClock, runAttempts } from "./retry.ts";
 import { timeoutStage } from "./timeout.ts";
 
 /** Runs one call through the whole pipeline; the result is left in `ctx.result`. */
@@ -45,11 +45,12 @@ export function buildRunner(
     eventTapStage(core, REQUEST_EVENTS),
     ...(logger ? [attemptLoggingStage(logger)] : []),
     headersStage(client),
-    timeoutStage,
+    timeoutStage(core.clock),
   ];
   const callChain = compose(perCall);
   const attemptChain = compose(perAttempt);
   const transport = core.transport;
   const attempt = (ctx: RequestContext) => () => attemptChain(ctx, transport);
-  return (ctx) => callChain(ctx, (c) => runAttempts(c, attempt(c)));
+  const clock = retryClock(core.clock);
+  return (ctx) => callChain(ctx, (c) => runAttempts(c, attempt(c), clock));
 }

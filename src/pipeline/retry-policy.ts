@@ -76,7 +76,8 @@ export function backoffDelay(
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return now + Number(trimmed) * 1000;
+  // Clamped to the last moment a Date can hold: a huge delta is a verdict, not a RangeError.
+  if (/^\d+$/.test(trimmed)) return Math.min(now + Number(trimmed) * 1000, 8.64e15);
   // Only something that looks like a date: Date.parse also accepts bare numbers like "1.5".
   if (!/[a-z]/i.test(trimmed)) return undefined;
   const at = Date.parse(trimmed);

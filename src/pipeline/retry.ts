@@ -1,6 +1,6 @@
 import pRetry from "p-retry";
 import { LosantApiError, LosantError, LosantRetryAfterError } from "../errors.ts";
-import { abortableSleep } from "./abortable-sleep.ts";
+import { type Clock, sleep, systemClock } from "../clock.ts";
 import type { RequestContext } from "./context.ts";
 import { resolveRetryOptions, type RetryInfo, type RetryOptions } from "./retry-options.ts";
 import { decideRetry, isOutcomeUnknown } from "./retry-policy.ts";
@@ -13,7 +13,12 @@ export interface RetryClock {
   random(): number;
 }
 
-const systemClock: RetryClock = { now: Date.now, sleep: abortableSleep, random: Math.random };
+/** The retry stage's view of the client's clock. */
+export function retryClock(clock: Clock, random: () => number = Math.random): RetryClock {
+  return { now: () => clock.now(), sleep: (ms, signal) => sleep(clock, ms, signal), random };
+}
+
+const defaultClock: RetryClock = retryClock(systemClock);
 
 /**
  * The retry stage: runs `attempt` until it succeeds or the policy gives up. p-retry owns
@@ -32,7 +37,7 @@ const systemClock: RetryClock = { now: Date.now, sleep: abortableSleep, random: 
 export async function runAttempts(
   ctx: RequestContext,
   attempt: () => Promise<void>,
-  clock: RetryClock = systemClock,
+  clock: RetryClock = defaultClock,
 ): Promise<void> {
   ctx.attempt = 1;
   if (ctx.retry === false) return attempt();

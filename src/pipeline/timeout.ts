@@ -1,3 +1,4 @@
+import type { Clock } from "../clock.ts";
 import { LosantTimeoutError } from "../errors.ts";
 import type { Middleware } from "./context.ts";
 
@@ -6,36 +7,42 @@ import type { Middleware } from "./context.ts";
  * call's deadline, or the caller's abort. It covers the whole attempt, body included
  * (ky's own timeout stops at the headers). A plain controller and listener instead of
  * AbortSignal.any: cheaper per call, and nothing stays attached to a long-lived caller
- * signal after the attempt.
+ * signal after the attempt. The timer is the client's clock's, so a timeout of 2^31 ms
+ * or more is honoured (chained), not fired at once.
+ *
+ * @example
+ * const perAttempt = [headersStage(client), timeoutStage(systemClock)];
  */
-export const timeoutStage: Middleware = async (ctx, next) => {
-  const remaining = ctx.deadline === undefined ? Infinity : ctx.deadline - Date.now();
-  const limit = Math.min(ctx.timeout > 0 ? ctx.timeout : Infinity, remaining);
-  const callerSignal = ctx.signal;
-  if (limit === Infinity && callerSignal === undefined) return next();
+export function timeoutStage(clock: Clock): Middleware {
+  return async (ctx, next) => {
+    const remaining = ctx.deadline === undefined ? Infinity : ctx.deadline - clock.now();
+    const limit = Math.min(ctx.timeout > 0 ? ctx.timeout : Infinity, remaining);
+    const callerSignal = ctx.signal;
+    if (limit === Infinity && callerSignal === undefined) return next();
 
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(callerSignal!.reason);
-  if (callerSignal?.aborted) throw callerSignal.reason;
-  callerSignal?.addEventListener("abort", onAbort, { once: true });
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(callerSignal!.reason);
+    if (callerSignal?.aborted) throw callerSignal.reason;
+    callerSignal?.addEventListener("abort", onAbort, { once: true });
 
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  if (limit !== Infinity) {
-    const byDeadline = limit < ctx.timeout || ctx.timeout <= 0;
-    const message = byDeadline
-      ? `${ctx.action} passed its deadline`
-      : `${ctx.action} attempt ${ctx.attempt} timed out after ${limit} ms`;
-    const context = { action: ctx.action, method: ctx.method, path: ctx.path };
-    timer = setTimeout(
-      () => controller.abort(new LosantTimeoutError(message, Math.max(limit, 0), context)),
-      Math.max(limit, 0),
-    );
-  }
-  ctx.attemptSignal = controller.signal;
-  try {
-    await next();
-  } finally {
-    clearTimeout(timer);
-    callerSignal?.removeEventListener("abort", onAbort);
-  }
-};
+    let cancel: (() => void) | undefined;
+    if (limit !== Infinity) {
+      const byDeadline = limit < ctx.timeout || ctx.timeout <= 0;
+      const message = byDeadline
+        ? `${ctx.action} passed its deadline`
+        : `${ctx.action} attempt ${ctx.attempt} timed out after ${limit} ms`;
+      const context = { action: ctx.action, method: ctx.method, path: ctx.path };
+      cancel = clock.setTimer(
+        () => controller.abort(new LosantTimeoutError(message, Math.max(limit, 0), context)),
+        Math.max(limit, 0),
+      );
+    }
+    ctx.attemptSignal = controller.signal;
+    try {
+      await next();
+    } finally {
+      cancel?.();
+      callerSignal?.removeEventListener("abort", onAbort);
+    }
+  };
+}

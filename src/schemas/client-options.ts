@@ -2,6 +2,7 @@ import * as v from "valibot";
 import type { Middleware } from "../pipeline/context.ts";
 import type { RetryInfo } from "../pipeline/retry-options.ts";
 import { isLogger, type Logger } from "../logging/logger.ts";
+import { type Clock, isClock } from "../clock.ts";
 
 const isLoopback = (hostname: string): boolean =>
   hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
@@ -69,6 +70,7 @@ export const ClientOptionsSchema = v.pipe(
       ),
     ),
     eventCache: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    clock: v.optional(v.custom<Clock>(isClock, "must be a clock: an object with now and setTimer")),
   }),
   // A bearer token over plain http can be read by anyone on the path; loopback is exempt
   // because that is where the embedded server and local proxies live.
