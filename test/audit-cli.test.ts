@@ -38,7 +38,7 @@ test("the table: grouped by instance, worst first, hostile names as plain text; 
   const r = await audit("--instance", instance);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`^instance ${instance} \\(`));
-  const severities = r.stdout.split("\n").map((l) => l.match(/^  (critical|warning|info) /)?.[1])
+  const severities = r.stdout.split("\n").map((l) => l.match(/^ {2}(critical|warning|info) /)?.[1])
     .filter(Boolean);
   const rank = { critical: 2, warning: 1, info: 0 } as Record<string, number>;
   assert.equal(severities, [...severities].sort((a, b) => rank[b!] - rank[a!]));

@@ -74,6 +74,7 @@ function recordsFor(names: string[]): AuditRecord[] {
   return records;
 }
 
+// deno-lint-ignore no-control-regex
 const RAW_INVISIBLE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 const decode = (html: string) =>

@@ -36,7 +36,7 @@ function refused(policy: unknown, path: string, rule?: string): LosantValidation
     );
     return e;
   }
-  throw new assert.Assertion({ message: `accepted ${JSON.stringify(policy)}`, operator: "throws" });
+  throw new Error(`accepted ${JSON.stringify(policy)}`);
 }
 
 test("unknown keys are refused at every level, and the value is never quoted", () => {

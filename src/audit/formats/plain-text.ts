@@ -4,8 +4,8 @@
  * a one-byte CSI on some terminals), and the invisible and bidirectional marks that make
  * text read other than it is ("Trojan source").
  */
-// deno-lint-ignore no-control-regex
 const INVISIBLE =
+  // deno-lint-ignore no-control-regex
   /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]/g;
 
 function escapeOf(ch: string): string {
