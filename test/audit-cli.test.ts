@@ -12,6 +12,7 @@ import { parseAuditRecord } from "../src/audit/mod.ts";
 import { BUILTIN_RULE_IDS } from "../src/audit/rules/builtin.ts";
 import { type FakeLosant, startFakeLosant } from "../src/testing/mod.ts";
 import { runCli } from "./support/spawn-cli.ts";
+import { AUDIT_RULE_CHOICES } from "../src/cli/commands/audit.ts";
 
 let server: FakeLosant;
 let env: Record<string, string>;
@@ -137,6 +138,10 @@ test("--csv, --markdown and --html", async () => {
     html.stdout.trimEnd().split("\n").length - 1,
     "one row per finding",
   );
+});
+
+test("--rule's choices are exactly the rules", () => {
+  assert.equal([...AUDIT_RULE_CHOICES].sort(), [...BUILTIN_RULE_IDS, "waiver-expired"].sort());
 });
 
 test.run();

@@ -1,23 +1,12 @@
-import { readFile, writeFile } from "node:fs/promises";
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { auditTokens } from "../../audit/audit-tokens.ts";
-import { auditCsv } from "../../audit/formats/csv.ts";
-import { auditHtml } from "../../audit/formats/html.ts";
-import { auditJson, auditNdjsonLine } from "../../audit/formats/json.ts";
-import { auditMarkdown } from "../../audit/formats/markdown.ts";
-import { auditTable } from "../../audit/formats/table.ts";
-import type { AuditPolicy } from "../../audit/policy.ts";
-import { BUILTIN_RULE_IDS, WAIVER_EXPIRED } from "../../audit/rules/builtin.ts";
-import { globMatcher } from "../../audit/rules/rule.ts";
-import type { AuditRecord, AuditSummary, Severity } from "../../audit/types.ts";
-import { collect, resolveInstances } from "../args.ts";
-import { UsageError } from "../exit-codes.ts";
+import type { Severity } from "../../audit/types.ts";
+import { collect } from "../args.ts";
 import type { Io } from "../io.ts";
-import { type CommandContext, runCommand } from "../run.ts";
+import { runCommand } from "../run.ts";
 import type { GlobalOptions } from "../session.ts";
-import { auditExitCode } from "./audit-exit.ts";
 
-interface AuditOptions {
+/** `audit`'s options, as commander parses them. */
+export interface AuditOptions {
   instance?: string[];
   instancesFile?: string;
   filter?: string;
@@ -32,7 +21,22 @@ interface AuditOptions {
   html?: string;
 }
 
-const RULES = [...BUILTIN_RULE_IDS, WAIVER_EXPIRED];
+// Kept here rather than imported, so registering `audit` loads none of the audit code;
+// test/audit-cli.test.ts checks the list against the rules.
+export const AUDIT_RULE_CHOICES: readonly string[] = [
+  "can-mint",
+  "expiring-soon",
+  "no-expiry",
+  "broad-scope",
+  "admin-role",
+  "rotation-age",
+  "expired",
+  "inactive",
+  "duplicate-name",
+  "no-description",
+  "waiver-expired",
+];
+const RULES = AUDIT_RULE_CHOICES;
 
 /** `losant-tokens audit`: which tokens are a risk, as a table, JSON, NDJSON, CSV, Markdown or HTML. */
 export function registerAudit(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -83,78 +87,11 @@ Examples:
     )
     .action(async (options: AuditOptions, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions;
-      setExit(await runCommand(io, globals, (ctx) => runAudit(ctx, options)));
+      setExit(
+        await runCommand(io, globals, async (ctx) => {
+          const { runAudit } = await import("./audit-run.ts");
+          return runAudit(ctx, options);
+        }),
+      );
     });
-}
-
-async function readPolicy(path: string): Promise<AuditPolicy> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? "unreadable";
-    throw new UsageError(`cannot read --policy ${path} (${code})`);
-  }
-  try {
-    return JSON.parse(text) as AuditPolicy;
-  } catch {
-    // The parser's message quotes the text; a policy file is not secret, but stay uniform.
-    throw new UsageError(`--policy ${path} is not valid JSON`);
-  }
-}
-
-/** `--rule a --rule b`: every other rule of the policy switched off. */
-function onlyRules(policy: AuditPolicy, only: readonly string[] | undefined): AuditPolicy {
-  if (only === undefined || only.length === 0) return policy;
-  const rules: Record<string, Record<string, unknown>> = { ...(policy.rules ?? {}) };
-  for (const id of RULES) {
-    if (!only.includes(id)) rules[id] = { ...(rules[id] ?? {}), enabled: false };
-  }
-  return { ...policy, rules };
-}
-
-async function runAudit(ctx: CommandContext, options: AuditOptions): Promise<number> {
-  const { io, session, interrupts } = ctx;
-  const stdoutFormats = [options.json, options.ndjson, options.csv, options.markdown].filter(
-    Boolean,
-  );
-  if (stdoutFormats.length > 1) {
-    throw new UsageError("choose one of --json, --ndjson, --csv and --markdown");
-  }
-  const instanceIds = await resolveInstances(options, session.defaultInstances);
-  const policy = onlyRules(
-    options.policy === undefined ? {} : await readPolicy(options.policy),
-    options.rule,
-  );
-  const name = options.filter === undefined ? undefined : globMatcher(options.filter, true);
-  const where = name === undefined && options.status === undefined
-    ? undefined
-    : (t: { name?: string; status?: string }) =>
-      (name === undefined || name.test(t.name ?? "")) &&
-      (options.status === undefined || t.status === options.status);
-
-  const records: AuditRecord[] = [];
-  let summary: AuditSummary | undefined;
-  for await (
-    const record of auditTokens(session.client, {
-      instanceIds,
-      policy,
-      signal: interrupts.signal,
-      ...(where ? { where } : {}),
-    })
-  ) {
-    if (options.ndjson) io.out(auditNdjsonLine(record));
-    // --ndjson streams and keeps nothing, unless the HTML report needs every record.
-    if (!options.ndjson || options.html !== undefined) records.push(record);
-    if (record.kind === "summary") summary = record;
-    if (record.kind === "unlisted") {
-      io.err(`error: instance ${record.instanceId} could not be listed: ${record.reason}\n`);
-    }
-  }
-  if (options.html !== undefined) await writeFile(options.html, auditHtml(records));
-  if (options.json) io.out(auditJson(records));
-  else if (options.csv) io.out(auditCsv(records));
-  else if (options.markdown) io.out(auditMarkdown(records));
-  else if (!options.ndjson) io.out(auditTable(records));
-  return auditExitCode(summary!, options.failOn);
 }

@@ -44,6 +44,7 @@ interface BulkOptions {
   json?: boolean;
   ndjson?: boolean;
   progressInterval: number;
+  fromFindings?: string;
 }
 
 const DESCRIPTIONS: Record<BulkKind, string> = {
@@ -111,6 +112,10 @@ export function registerBulk(program: Command, io: Io, setExit: (code: number) =
       .option("--expired", "only tokens whose expiration date has passed");
     if (kind !== "rename") {
       cmd.option("--all", "every token of the instances (when no filter is given)");
+      cmd.option(
+        "--from-findings <file>",
+        "select by an audit's --ndjson (- for stdin), re-checked",
+      );
     }
     cmd
       .option("--dry-run", "show what would change (reads each token), change nothing")
@@ -140,7 +145,18 @@ export function registerBulk(program: Command, io: Io, setExit: (code: number) =
           await runCommand(
             io,
             globals,
-            (ctx) => ids.length > 0 ? deleteByIds(ctx, ids, options) : runBulk(ctx, kind, options),
+            (ctx) =>
+              options.fromFindings !== undefined && kind !== "rename"
+                ? import("./from-findings.ts").then(({ runFromFindings }) =>
+                  runFromFindings(
+                    ctx,
+                    kind,
+                    { ...options, fromFindings: options.fromFindings! },
+                  )
+                )
+                : ids.length > 0
+                ? deleteByIds(ctx, ids, options)
+                : runBulk(ctx, kind, options),
           ),
         );
       });
