@@ -12,6 +12,7 @@ export { type Client, type ClientOptions, createClient, use } from "./src/client
 export { getToken } from "./src/actions/get-token.ts";
 export { patchToken } from "./src/actions/patch-token.ts";
 export { deleteToken } from "./src/actions/delete-token.ts";
+export { type CreatedToken, createToken } from "./src/actions/create-token.ts";
 export { listTokens } from "./src/actions/list-tokens.ts";
 export { listTokensPage } from "./src/actions/list-tokens-page.ts";
 export type { CallOptions } from "./src/actions/run-action.ts";
@@ -31,7 +32,7 @@ export { onTokenEvent } from "./src/listeners/on-token-event.ts";
 export { onRequestEvent } from "./src/listeners/on-request-event.ts";
 export type { TokenEvent, TokenEventType } from "./src/listeners/token-event.ts";
 export type { RequestEvent, RequestEventType } from "./src/listeners/request-event.ts";
-export { REDACTED } from "./src/listeners/redact.ts";
+export { REDACTED } from "./src/scrub.ts";
 export { compose, type Terminal } from "./src/pipeline/compose.ts";
 export type {
   ActionName,
@@ -54,5 +55,10 @@ export {
 } from "./src/schemas/list-params.ts";
 export { type PatchTokenParams, PatchTokenParamsSchema } from "./src/schemas/patch-token-params.ts";
 export { type TokenParams, TokenParamsSchema } from "./src/schemas/token-params.ts";
+export { type ApiTokenPost, ApiTokenPostSchema } from "./src/schemas/api-token-post.ts";
+export {
+  type CreateTokenParams,
+  CreateTokenParamsSchema,
+} from "./src/schemas/create-token-params.ts";
 export { type DeleteResult, SuccessSchema } from "./src/schemas/success.ts";
 export { VERSION } from "./src/version.ts";

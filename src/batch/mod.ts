@@ -34,3 +34,4 @@ export {
 export type { BatchInput } from "./run-batch.ts";
 export { RATE_MARGIN_MS } from "./instance-gate.ts";
 export { loadResume, type ResumeState } from "./resume.ts";
+export * from "../rotation/mod.ts";

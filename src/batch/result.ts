@@ -14,6 +14,8 @@ export type BatchResultStatus = "succeeded" | "failed" | "cancelled" | "skipped"
  *   timed out, or it was aborted in flight). A resumed run retries these.
  * - `notFound`: a dry run's GET found no such token.
  * - `succeededEarlier`: skipped because a resumed run's history says it already succeeded.
+ * - `rotated`, `retired` (rotateTokens): the successor is live and its secret delivered; the
+ *   old token is in its grace period (`rotated`) or inactive (`retired`); `deleted`: gone.
  */
 export type BatchOutcome =
   | "deleted"
@@ -21,7 +23,9 @@ export type BatchOutcome =
   | "patched"
   | "unknown"
   | "notFound"
-  | "succeededEarlier";
+  | "succeededEarlier"
+  | "rotated"
+  | "retired";
 
 /**
  * One item's result, ready to write as a line of NDJSON (`toNdjson`). It never holds the

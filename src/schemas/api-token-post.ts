@@ -1,0 +1,52 @@
+import * as v from "valibot";
+import { OrgRoleSchema, RoleSchema } from "./roles.ts";
+import { SCOPE_NAMES } from "./scope-names.ts";
+
+const KNOWN_SCOPES: ReadonlySet<string> = new Set(SCOPE_NAMES);
+
+/**
+ * The body of a create, transcribed from apiTokenPost.json. Strict like the patch body
+ * (`additionalProperties: false`), and stricter than the API in one place: `scope` is
+ * required. An omitted scope is the one field whose default a caller cannot see and cannot
+ * patch later; a successor that silently got a different scope is a rotation gone wrong.
+ */
+export const ApiTokenPostSchema = v.strictObject(
+  {
+    name: v.pipe(
+      v.string("must be a string"),
+      v.minLength(1, "must not be empty"),
+      v.maxLength(255, "must be at most 255 characters"),
+    ),
+    description: v.optional(
+      v.pipe(v.string("must be a string"), v.maxLength(32767, "must be at most 32767 characters")),
+    ),
+    expirationDate: v.optional(
+      v.pipe(
+        v.string("must be a string"),
+        v.isoTimestamp("must be an ISO 8601 date-time with a time zone"),
+      ),
+    ),
+    defaultRole: v.optional(RoleSchema),
+    orgRoles: v.optional(
+      v.pipe(
+        v.array(OrgRoleSchema, "must be an array"),
+        v.maxLength(25, "must have at most 25 entries"),
+      ),
+    ),
+    scope: v.pipe(
+      v.array(
+        v.pipe(
+          v.string("must be a string"),
+          v.check((s) => KNOWN_SCOPES.has(s), "must be a scope name apiTokenPost.json lists"),
+        ),
+        "must be an array of scope names",
+      ),
+      v.check((items) => new Set(items).size === items.length, "must not repeat a scope"),
+    ),
+    status: v.optional(v.picklist(["active", "inactive"], "must be active or inactive")),
+  },
+  "must be an object with only name, description, expirationDate, defaultRole, orgRoles, scope, status",
+);
+
+/** The fields of a new token. */
+export type ApiTokenPost = v.InferOutput<typeof ApiTokenPostSchema>;
