@@ -1,4 +1,4 @@
-import { REDACTED } from "../listeners/redact.ts";
+import { REDACTED } from "../scrub.ts";
 
 /**
  * A copy of `value` with every secret replaced by `[redacted]` in every string, keys
