@@ -1,5 +1,5 @@
 /**
- * `losant-tokens audit` as a process against the embedded server: the table, every output
+ * `losant-tokens audit` in-process against the embedded server: the table, every output
  * format, the exit codes (--fail-on 3/4, an unlisted instance 1, a bad policy 2).
  */
 import { test } from "uvu";
@@ -11,7 +11,7 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { parseAuditRecord } from "../src/audit/mod.ts";
 import { BUILTIN_RULE_IDS } from "../src/audit/rules/builtin.ts";
 import { type FakeLosant, startFakeLosant } from "../src/testing/mod.ts";
-import { runCli } from "./support/spawn-cli.ts";
+import { cli } from "./support/cli-io.ts";
 import { AUDIT_RULE_CHOICES } from "../src/cli/commands/audit.ts";
 
 let server: FakeLosant;
@@ -33,7 +33,7 @@ test.after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const audit = (...args: string[]) => runCli(["--url", server.url, "audit", ...args], { env });
+const audit = (...args: string[]) => cli(["--url", server.url, "audit", ...args], { env });
 
 test("the table: grouped by instance, worst first, hostile names as plain text; exit 0", async () => {
   const r = await audit("--instance", instance);

@@ -1,5 +1,5 @@
 /**
- * Findings drive fixes, end to end as processes: `audit --ndjson --rule expired` into
+ * Findings drive fixes, end to end through the CLI (in-process, real sockets): `audit --ndjson --rule expired` into
  * `delete --from-findings` as a dry run (nothing changes) and then for real, where each
  * token is re-checked first so a finding gone stale changes nothing; the confirmation
  * reads the terminal when stdin holds the findings; bad inputs exit 2 and change nothing.
@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type FakeLosant, startFakeLosant } from "../src/testing/mod.ts";
-import { runCli } from "./support/spawn-cli.ts";
+import { cli as runCli } from "./support/cli-io.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -42,10 +42,12 @@ test.after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const cli = (args: string[], input?: string, extra: Record<string, string> = {}) =>
+// In-process; `terminal` is what a person types at /dev/tty when stdin holds the findings.
+const cli = (args: string[], input?: string, terminal?: string) =>
   runCli(["--url", server.url, ...args], {
-    env: { ...env, ...extra },
+    env,
     ...(input === undefined ? {} : { input }),
+    ...(terminal === undefined ? {} : { terminal }),
   });
 
 test("audit → delete dry run → real delete; a stale finding changes nothing", async () => {
@@ -126,22 +128,13 @@ test("deactivate --from-findings re-checks too, and asks on the terminal when st
   ).map((f: Json) => f.apiTokenId);
   assert.ok(ids.length > 0);
   const before = server.store.snapshot();
-  const noTty = await cli(["deactivate", "--from-findings", "-"], audit.stdout, {
-    LOSANT_TOKENS_TTY: join(dir, "no-such-tty"),
-  });
+  const noTty = await cli(["deactivate", "--from-findings", "-"], audit.stdout);
   assert.is(noTty.code, 2);
   assert.match(noTty.stderr, /pass --yes/);
-  const tty = join(dir, "tty");
-  writeFileSync(tty, "n\n");
-  const declined = await cli(["deactivate", "--from-findings", "-"], audit.stdout, {
-    LOSANT_TOKENS_TTY: tty,
-  });
+  const declined = await cli(["deactivate", "--from-findings", "-"], audit.stdout, "n\n");
   assert.is(declined.code, 1);
   assert.equal(server.store.snapshot(), before, "declined: nothing changed");
-  writeFileSync(tty, "y\n");
-  const yes = await cli(["deactivate", "--from-findings", "-"], audit.stdout, {
-    LOSANT_TOKENS_TTY: tty,
-  });
+  const yes = await cli(["deactivate", "--from-findings", "-"], audit.stdout, "y\n");
   assert.is(yes.code, 0, yes.stderr);
   for (const id of ids) assert.is(server.store.getToken(instanceA, id)!.status, "inactive", id);
 });

@@ -1,5 +1,4 @@
-import { atLeast } from "../../audit/severity.ts";
-import type { AuditSummary, Severity } from "../../audit/types.ts";
+import { atLeast, type AuditSummary, type Severity } from "../../audit/mod.ts";
 import { EXIT } from "../exit-codes.ts";
 
 /**

@@ -1,14 +1,18 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { auditTokens } from "../../audit/audit-tokens.ts";
-import { auditCsv } from "../../audit/formats/csv.ts";
-import { auditHtml } from "../../audit/formats/html.ts";
-import { auditJson, auditNdjsonLine } from "../../audit/formats/json.ts";
-import { auditMarkdown } from "../../audit/formats/markdown.ts";
-import { auditTable } from "../../audit/formats/table.ts";
-import type { AuditPolicy } from "../../audit/policy.ts";
-import { BUILTIN_RULE_IDS, WAIVER_EXPIRED } from "../../audit/rules/builtin.ts";
-import { globMatcher } from "../../audit/rules/rule.ts";
-import type { AuditRecord, AuditSummary } from "../../audit/types.ts";
+import {
+  auditCsv,
+  auditHtml,
+  auditJson,
+  auditMarkdown,
+  auditNdjsonLine,
+  type AuditPolicy,
+  type AuditRecord,
+  type AuditSummary,
+  auditTable,
+  auditTokens,
+  BUILTIN_RULE_IDS,
+  WAIVER_EXPIRED,
+} from "../../audit/mod.ts";
 import { resolveInstances } from "../args.ts";
 import { UsageError } from "../exit-codes.ts";
 import type { CommandContext } from "../run.ts";
@@ -45,7 +49,7 @@ function onlyRules(policy: AuditPolicy, only: readonly string[] | undefined): Au
 
 /** The audit command's body: loaded only when `audit` runs, so other commands start faster. */
 export async function runAudit(ctx: CommandContext, options: AuditOptions): Promise<number> {
-  const { io, session, interrupts } = ctx;
+  const { io, session, stops } = ctx;
   const stdoutFormats = [options.json, options.ndjson, options.csv, options.markdown].filter(
     Boolean,
   );
@@ -57,7 +61,7 @@ export async function runAudit(ctx: CommandContext, options: AuditOptions): Prom
     options.policy === undefined ? {} : await readPolicy(options.policy),
     options.rule,
   );
-  const name = options.filter === undefined ? undefined : globMatcher(options.filter, true);
+  const name = options.filter === undefined ? undefined : nameGlob(options.filter);
   const where = name === undefined && options.status === undefined
     ? undefined
     : (t: { name?: string; status?: string }) =>
@@ -70,7 +74,7 @@ export async function runAudit(ctx: CommandContext, options: AuditOptions): Prom
     const record of auditTokens(session.client, {
       instanceIds,
       policy,
-      signal: interrupts.signal,
+      signal: stops.signal,
       ...(where ? { where } : {}),
     })
   ) {
@@ -88,4 +92,10 @@ export async function runAudit(ctx: CommandContext, options: AuditOptions): Prom
   else if (options.markdown) io.out(auditMarkdown(records));
   else if (!options.ndjson) io.out(auditTable(records));
   return auditExitCode(summary!, options.failOn);
+}
+
+/** The API's name filter, client-side: `*` any run of characters, the rest literal, any case. */
+function nameGlob(glob: string): RegExp {
+  const parts = glob.split("*").map((p) => p.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&"));
+  return new RegExp(`^${parts.join(".*")}$`, "is");
 }

@@ -1,9 +1,7 @@
-import { type Command, InvalidArgumentError, Option } from "commander";
-import type { Severity } from "../../audit/types.ts";
-import { collect } from "../args.ts";
-import type { Io } from "../io.ts";
-import { runCommand } from "../run.ts";
-import type { GlobalOptions } from "../session.ts";
+import { InvalidArgumentError, Option } from "commander";
+import type { Severity } from "../../audit/mod.ts";
+import type { CliCommand } from "../command.ts";
+import { instanceFlags } from "../flags.ts";
 
 /** `audit`'s options, as commander parses them. */
 export interface AuditOptions {
@@ -39,41 +37,43 @@ export const AUDIT_RULE_CHOICES: readonly string[] = [
 const RULES = AUDIT_RULE_CHOICES;
 
 /** `losant-tokens audit`: which tokens are a risk, as a table, JSON, NDJSON, CSV, Markdown or HTML. */
-export function registerAudit(program: Command, io: Io, setExit: (code: number) => void): void {
-  program
-    .command("audit")
-    .description("report risky tokens: no expiry, expiring, stale, old, broad, able to mint, admin")
-    .option("--instance <id>", "an instance to audit (repeatable)", collect)
-    .option("--instances-file <path>", "a file of instance ids, one per line (# comments)")
-    .option("--filter <glob>", "only report tokens whose name matches, e.g. 'ci-*'")
-    .addOption(
-      new Option("--status <status>", "only report active or inactive tokens").choices([
-        "active",
-        "inactive",
-      ]),
-    )
-    .option("--policy <file.json>", "thresholds, rules on or off, waivers (see docs/audit.md)")
-    .addOption(
-      new Option("--rule <id>", `run only this rule (repeatable): ${RULES.join(", ")}`)
-        .argParser((value: string, previous: string[] = []) => {
-          if (!RULES.includes(value)) {
-            throw new InvalidArgumentError(`not a rule; one of ${RULES.join(", ")}`);
-          }
-          return [...previous, value];
-        }),
-    )
-    .addOption(
-      new Option("--fail-on <severity>", "exit 3 (warning) or 4 (critical) on such findings")
-        .choices(["warning", "critical"]),
-    )
-    .option("--json", "print one JSON document: findings, unlisted instances, summary")
-    .option("--ndjson", "print one JSON record per line (what --from-findings reads)")
-    .option("--csv", "print CSV, one row per finding")
-    .option("--markdown", "print Markdown, e.g. for a CI job summary")
-    .option("--html <file>", "also write a self-contained HTML report to this file")
-    .addHelpText(
-      "after",
-      `
+export const auditCommand: CliCommand = {
+  register(program, cli) {
+    const cmd = program
+      .command("audit")
+      .description(
+        "report risky tokens: no expiry, expiring, stale, old, broad, able to mint, admin",
+      );
+    instanceFlags(cmd, "an instance to audit")
+      .option("--filter <glob>", "only report tokens whose name matches, e.g. 'ci-*'")
+      .addOption(
+        new Option("--status <status>", "only report active or inactive tokens").choices([
+          "active",
+          "inactive",
+        ]),
+      )
+      .option("--policy <file.json>", "thresholds, rules on or off, waivers (see docs/audit.md)")
+      .addOption(
+        new Option("--rule <id>", `run only this rule (repeatable): ${RULES.join(", ")}`)
+          .argParser((value: string, previous: string[] = []) => {
+            if (!RULES.includes(value)) {
+              throw new InvalidArgumentError(`not a rule; one of ${RULES.join(", ")}`);
+            }
+            return [...previous, value];
+          }),
+      )
+      .addOption(
+        new Option("--fail-on <severity>", "exit 3 (warning) or 4 (critical) on such findings")
+          .choices(["warning", "critical"]),
+      )
+      .option("--json", "print one JSON document: findings, unlisted instances, summary")
+      .option("--ndjson", "print one JSON record per line (what --from-findings reads)")
+      .option("--csv", "print CSV, one row per finding")
+      .option("--markdown", "print Markdown, e.g. for a CI job summary")
+      .option("--html <file>", "also write a self-contained HTML report to this file")
+      .addHelpText(
+        "after",
+        `
 Exit codes: 0 done, 1 an instance could not be listed (or a call failed), 2 usage or a bad
 policy, 3 findings at or above --fail-on (worst: warning), 4 the same (worst: critical).
 
@@ -84,14 +84,12 @@ Examples:
   $ losant-tokens audit --instances-file prod.txt --html report.html
   $ losant-tokens audit --instances-file prod.txt --ndjson --rule expired \\
       | losant-tokens delete --from-findings - --dry-run`,
-    )
-    .action(async (options: AuditOptions, cmd: Command) => {
-      const globals = cmd.optsWithGlobals() as GlobalOptions;
-      setExit(
-        await runCommand(io, globals, async (ctx) => {
+      )
+      .action((options: AuditOptions, command) =>
+        cli.run(command, async (ctx) => {
           const { runAudit } = await import("./audit-run.ts");
           return runAudit(ctx, options);
-        }),
+        })
       );
-    });
-}
+  },
+};

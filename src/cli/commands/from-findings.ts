@@ -1,10 +1,7 @@
-import { closeSync, createReadStream, openSync, readSync, writeSync } from "node:fs";
-import process from "node:process";
-import { createInterface } from "node:readline";
+import { closeSync, openSync, writeSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { LosantValidationError } from "../../../mod.ts";
-import { canRecheck, recheckFinding } from "../../audit/recheck.ts";
-import { parseAuditRecord } from "../../audit/record-schema.ts";
-import type { Finding } from "../../audit/types.ts";
+import { canRecheck, type Finding, parseAuditRecord, recheckFinding } from "../../audit/mod.ts";
 import {
   type BatchJob,
   type BatchReport,
@@ -19,6 +16,7 @@ import { EXIT, UsageError } from "../exit-codes.ts";
 import type { Io } from "../io.ts";
 import { printJson } from "../output.ts";
 import type { CommandContext } from "../run.ts";
+import { STOP_EXIT } from "../stops.ts";
 
 /** What `--from-findings` needs of a bulk command's options. */
 export interface FromFindingsOptions {
@@ -67,10 +65,10 @@ export async function runFromFindings(
   kind: Kind,
   options: FromFindingsOptions,
 ): Promise<number> {
-  const { io, session, interrupts } = ctx;
+  const { io, session, stops } = ctx;
   checkFlags(options);
   const onStdin = options.fromFindings === "-";
-  const targets = await readTargets(options.fromFindings);
+  const targets = await readTargets(options.fromFindings, io);
   const findings = targets.reduce((n, t) => n + t.findings.length, 0);
   io.err(`${kind}: ${targets.length} token(s) from ${findings} finding(s)\n`);
   for (const [instanceId, mine] of byInstance(targets)) {
@@ -85,7 +83,7 @@ export async function runFromFindings(
   if (!options.dryRun) {
     const question = `${kind === "delete" ? "DELETE" : kind} up to ${targets.length} token(s) ` +
       `(each re-checked first)?`;
-    const yes = onStdin ? confirmOnTerminal(question, options, io) : await confirm(
+    const yes = onStdin ? await confirmOnTerminal(question, options, io) : await confirm(
       question,
       options,
       io,
@@ -109,7 +107,7 @@ export async function runFromFindings(
       const key = `${target.instanceId}/${target.apiTokenId}`;
       let reason: string | undefined;
       try {
-        reason = await stillApplies(ctx, target, interrupts.signal);
+        reason = await stillApplies(ctx, target, stops.signal);
       } catch (error) {
         own.failed += 1;
         write(toNdjson({
@@ -134,7 +132,7 @@ export async function runFromFindings(
     concurrency: options.concurrency,
     // Read (and re-check) an item only when it is about to start.
     maxBuffered: 1,
-    signal: interrupts.signal,
+    signal: stops.signal,
     dryRun: options.dryRun === true,
     ...(session.selfTokenId ? { selfTokenId: session.selfTokenId } : {}),
     ...(fd === undefined ? {} : {
@@ -168,7 +166,7 @@ export async function runFromFindings(
       skipped: report.skipped + own.skipped,
     });
   }
-  if (interrupts.interrupted) return EXIT.aborted;
+  if (stops.reason !== undefined) return STOP_EXIT[stops.reason];
   return report.failed + own.failed > 0 || report.stopped !== undefined ? EXIT.failed : EXIT.ok;
 }
 
@@ -202,50 +200,54 @@ function checkFlags(options: FromFindingsOptions): void {
   }
 }
 
-async function readTargets(source: string): Promise<Target[]> {
-  const stream = source === "-" ? process.stdin : createReadStream(source);
+async function readTargets(source: string, io: Io): Promise<Target[]> {
+  let text: string;
+  if (source === "-") text = await io.readStdin();
+  else {
+    try {
+      text = await readFile(source, "utf8");
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      throw new UsageError(
+        code === "ENOENT"
+          ? `--from-findings: ${source} does not exist`
+          : `cannot read --from-findings ${source} (${code ?? "unreadable"})`,
+      );
+    }
+  }
   const targets = new Map<string, Target>();
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let n = 0;
-  try {
-    for await (const line of lines) {
-      n += 1;
-      if (line.trim() === "") continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch {
-        throw new UsageError(`--from-findings line ${n} is not JSON (expected audit --ndjson)`);
-      }
-      let record;
-      try {
-        record = parseAuditRecord(value);
-      } catch (error) {
-        if (!(error instanceof LosantValidationError)) throw error;
-        throw new UsageError(`--from-findings line ${n}: ${error.message}`);
-      }
-      if (record.kind !== "finding") continue;
-      if (!canRecheck(record.rule)) {
-        throw new UsageError(
-          `--from-findings line ${n}: ${record.rule} findings cannot drive a change ` +
-            "(they compare tokens, or are about the policy): audit with --rule to pick the rules",
-        );
-      }
-      const key = `${record.instanceId}/${record.apiTokenId}`.toLowerCase();
-      const target = targets.get(key) ?? {
-        instanceId: record.instanceId.toLowerCase(),
-        apiTokenId: record.apiTokenId.toLowerCase(),
-        name: record.name,
-        findings: [],
-      };
-      target.findings.push(record);
-      targets.set(key, target);
+  for (const [i, line] of text.split("\n").entries()) {
+    const n = i + 1;
+    if (line.trim() === "") continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new UsageError(`--from-findings line ${n} is not JSON (expected audit --ndjson)`);
     }
-  } catch (error) {
-    if ((error as { code?: string }).code === "ENOENT") {
-      throw new UsageError(`--from-findings: ${source} does not exist`);
+    let record;
+    try {
+      record = parseAuditRecord(value);
+    } catch (error) {
+      if (!(error instanceof LosantValidationError)) throw error;
+      throw new UsageError(`--from-findings line ${n}: ${error.message}`);
     }
-    throw error;
+    if (record.kind !== "finding") continue;
+    if (!canRecheck(record.rule)) {
+      throw new UsageError(
+        `--from-findings line ${n}: ${record.rule} findings cannot drive a change ` +
+          "(they compare tokens, or are about the policy): audit with --rule to pick the rules",
+      );
+    }
+    const key = `${record.instanceId}/${record.apiTokenId}`.toLowerCase();
+    const target = targets.get(key) ?? {
+      instanceId: record.instanceId.toLowerCase(),
+      apiTokenId: record.apiTokenId.toLowerCase(),
+      name: record.name,
+      findings: [],
+    };
+    target.findings.push(record);
+    targets.set(key, target);
   }
   return [...targets.values()];
 }
@@ -273,35 +275,21 @@ function byInstance(targets: readonly Target[]): Map<string, Target[]> {
 
 /**
  * The confirmation when standard input holds the findings: asked on the terminal itself
- * (`/dev/tty`; `LOSANT_TOKENS_TTY` names another device, for tests), or `--yes` is needed.
+ * (`/dev/tty`, as `ssh` and `sudo` ask), or `--yes` is needed.
  */
-function confirmOnTerminal(
+async function confirmOnTerminal(
   question: string,
   options: { yes?: boolean },
   io: Io,
-): boolean {
+): Promise<boolean> {
   if (options.yes) return true;
-  const device = io.env.LOSANT_TOKENS_TTY ?? "/dev/tty";
-  let fd: number;
-  try {
-    fd = openSync(device, "r");
-  } catch {
+  io.err(`${question} [y/N] `);
+  const answer = await io.readTerminalLine();
+  if (answer === undefined) {
     throw new UsageError(
-      "the findings come on standard input, so confirming needs a terminal: pass --yes to proceed",
+      "the findings come on standard input and there is no terminal to confirm on: " +
+        "pass --yes to proceed",
     );
   }
-  try {
-    io.err(`${question} [y/N] `);
-    const buffer = new Uint8Array(256);
-    let answer = "";
-    // One line, read synchronously: the terminal is not this process's stdin.
-    while (!answer.includes("\n")) {
-      const n = readSync(fd, buffer, 0, buffer.length, null);
-      if (n === 0) break;
-      answer += new TextDecoder().decode(buffer.subarray(0, n));
-    }
-    return /^y(es)?$/i.test(answer.split("\n")[0].trim());
-  } finally {
-    closeSync(fd);
-  }
+  return /^y(es)?$/i.test(answer.trim());
 }
