@@ -153,6 +153,7 @@ const PEERS_BY_ENTRY: Record<string, readonly string[]> = {
   "./events": ["rxjs"],
   "./testing": ["hono", "@hono/node-server"],
   "./node-fetch": ["undici"],
+  "./http-fetch": [],
 };
 
 /** The core app's whole install, beside losant-tokens itself. */
