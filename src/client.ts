@@ -1,44 +1,55 @@
 import ky, { type KyInstance } from "ky";
-import type * as v from "valibot";
 import type { Middleware } from "./pipeline/context.ts";
-import type { RetryOptions } from "./pipeline/retry-options.ts";
 import type { Terminal } from "./pipeline/compose.ts";
+import type { EventSlot } from "./listeners/registry.ts";
+import type { RequestEvent } from "./listeners/request-event.ts";
+import type { TokenCache } from "./listeners/token-cache.ts";
+import type { TokenEvent } from "./listeners/token-event.ts";
+import { type ClientOptions, type ClientSettings, clientSettings } from "./options.ts";
 import { ClientOptionsSchema } from "./schemas/client-options.ts";
+import { createScrubber, type Scrubber } from "./scrub.ts";
 import { createTransport } from "./transport.ts";
+import { LosantValidationError } from "./errors.ts";
 import { parseParams } from "./validate.ts";
 import { VERSION } from "./version.ts";
 import { type Clock, systemClock } from "./clock.ts";
 
-/** createClient's options; names follow the official `losant-rest` client. */
-export type ClientOptions = v.InferInput<typeof ClientOptionsSchema>;
+export type { ClientOptions } from "./options.ts";
 
 /**
  * An immutable client value: configuration and pipeline, no connection state. The access
  * token is not a property of it, so printing or serialising a client shows no secret.
  */
-export interface Client {
-  readonly url: string;
-  readonly acceptVersion: string;
-  readonly losantdomain?: string;
-  readonly timeout: number;
-  readonly retry: RetryOptions | false;
-  readonly userAgent: string | false;
-  readonly middleware: readonly Middleware[];
-}
+export interface Client extends ClientSettings {}
 
-/** State shared by a client and every client derived from it with `use`. */
+/**
+ * State shared by a client and every client derived from it with `use`: one typed slot
+ * per feature, filled on first use. The types are imported as types only, so a client
+ * that never listens bundles no event code.
+ */
 export interface SharedState {
-  [key: string]: unknown;
+  /** The `onTokenEvent` listeners and the stage that feeds them. */
+  tokenEvents?: EventSlot<TokenEvent>;
+  /** The `onRequestEvent` listeners and the stage that feeds them. */
+  requestEvents?: EventSlot<RequestEvent>;
+  /** The tokens token events remember, sized by the `eventCache` option. */
+  tokenCache?: TokenCache;
 }
 
-/** What a client holds privately: the transport (with the token) and cached pipelines. */
+/**
+ * What a client holds privately: the transport (which alone holds the access token), the
+ * scrubber of server text, and cached pipelines. No copy of the raw options is kept.
+ */
 export interface ClientCore {
   readonly transport: Terminal;
   readonly logger?: object;
+  /** Removes the access token and every secret the client has seen from server text. */
+  readonly scrubber: Scrubber;
   /** Every wait of the client and of jobs run with it (`ClientOptions.clock`). */
   readonly clock: Clock;
   readonly shared: SharedState;
-  readonly options: ClientOptions;
+  /** How many tokens the token cache holds (the `eventCache` option). */
+  readonly eventCache: number;
   /** Pipelines composed once per action and cached. */
   readonly runners: Map<unknown, (ctx: never) => Promise<void>>;
 }
@@ -54,44 +65,34 @@ export function coreOf(client: Client): ClientCore {
 
 /**
  * Makes a client. Options are checked now, so a missing token or a bad URL fails here
- * rather than on the first call.
+ * rather than on the first call, and an unknown key fails with the one it may have meant.
  *
  * @example
  * const client = createClient({ accessToken: Deno.env.get("LOSANT_API_TOKEN")! });
  * const token = await getToken(client, { instanceId, apiTokenId });
  */
 export function createClient(options: ClientOptions): Client {
-  const checked = parseParams(ClientOptionsSchema, options, "createClient");
+  const checked = parseParams(ClientOptionsSchema, options, "createClient", "options");
   const http: KyInstance = ky.create({
     retry: 0,
     throwHttpErrors: false,
     timeout: false,
   });
-  const url = (checked.url ?? "https://api.losant.com").replace(/\/+$/, "");
-  return makeClient(options, url, {
-    transport: createTransport(url, checked.accessToken, http, options.fetch),
+  const settings = clientSettings(checked, `losant-tokens/${VERSION}`);
+  const scrubber = createScrubber(checked.accessToken);
+  return makeClient(settings, {
+    transport: createTransport(settings.url, checked.accessToken, http, checked.fetch, scrubber),
     logger: checked.logger,
+    scrubber,
     clock: checked.clock ?? systemClock,
     shared: {},
-    options,
+    eventCache: checked.eventCache ?? 1_000,
     runners: new Map(),
   });
 }
 
-function makeClient(
-  options: ClientOptions,
-  url: string,
-  core: ClientCore,
-): Client {
-  const client: Client = Object.freeze({
-    url,
-    acceptVersion: options.acceptVersion ?? "^1.30.0",
-    losantdomain: options.losantdomain,
-    timeout: options.timeout ?? 30_000,
-    retry: options.retry ?? {},
-    userAgent: options.userAgent ?? `losant-tokens/${VERSION}`,
-    middleware: Object.freeze([...(options.middleware ?? [])]),
-  });
+function makeClient(settings: ClientSettings, core: ClientCore): Client {
+  const client: Client = Object.freeze({ ...settings });
   cores.set(client, core);
   return client;
 }
@@ -105,6 +106,15 @@ function makeClient(
  */
 export function use(client: Client, ...middleware: Middleware[]): Client {
   const core = coreOf(client);
-  const options = { ...core.options, middleware: [...client.middleware, ...middleware] };
-  return makeClient(options, client.url, { ...core, options, runners: new Map() });
+  middleware.forEach((m, i) => {
+    if (typeof m !== "function") {
+      throw new LosantValidationError(
+        [{ path: String(i), rule: "custom", message: "must be a middleware function" }],
+        { action: "use" },
+        "options",
+      );
+    }
+  });
+  const settings = { ...client, middleware: Object.freeze([...client.middleware, ...middleware]) };
+  return makeClient(settings, { ...core, runners: new Map() });
 }

@@ -49,14 +49,23 @@ export interface ValidationIssue {
   message: string;
 }
 
-/** Bad input: thrown before anything is sent. The message names each field and rule. */
+/**
+ * Bad input: thrown before anything is sent. The message names each field and rule, and
+ * never quotes a value the caller passed: a token pasted into the wrong field stays out of
+ * every log the error reaches.
+ */
 export class LosantValidationError extends LosantError {
   override name = "LosantValidationError";
   readonly issues: readonly ValidationIssue[];
 
-  constructor(issues: readonly ValidationIssue[], context: ErrorContext = {}) {
+  /** `subject` says what was invalid: the call's params (default) or its options. */
+  constructor(
+    issues: readonly ValidationIssue[],
+    context: ErrorContext = {},
+    subject: "params" | "options" = "params",
+  ) {
     const list = issues.map((i) => `${i.path}: ${i.message} (${i.rule})`).join("; ");
-    super(`Invalid ${context.action ?? "input"} params: ${list}`, context);
+    super(`Invalid ${context.action ?? "input"} ${subject}: ${list}`, context);
     this.issues = issues;
   }
 }

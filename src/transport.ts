@@ -11,6 +11,7 @@ import type { Terminal } from "./pipeline/compose.ts";
 import { ErrorBodySchema } from "./schemas/error-body.ts";
 import { freshConnectionInit } from "./fresh-connection.ts";
 import { DIRECT_SIGNAL } from "./fetch/direct-signal.ts";
+import type { Scrubber } from "./scrub.ts";
 import * as v from "valibot";
 
 /**
@@ -23,6 +24,7 @@ export function createTransport(
   accessToken: string,
   http: KyInstance,
   customFetch?: typeof fetch,
+  scrubber?: Scrubber,
 ): Terminal {
   const authorization = `Bearer ${accessToken}`;
   const direct = takesSignalDirectly(customFetch);
@@ -64,7 +66,9 @@ export function createTransport(
       _sent = undefined;
     }
     const body = parseBody(text, status, ctx);
-    if (status >= 400) throw apiError(status, body, responseHeaders, ctx);
+    if (status >= 400) throw apiError(status, body, responseHeaders, ctx, scrubber);
+    // A secret seen once is scrubbed from every later error text of this client.
+    scrubber?.rememberSecretsOf(body);
     ctx.response = { status, headers: responseHeaders, body };
   };
 }
@@ -166,13 +170,18 @@ function apiError(
   body: unknown,
   headers: Headers,
   ctx: RequestContext,
+  scrubber?: Scrubber,
 ): LosantApiError {
   const parsed = v.safeParse(ErrorBodySchema, body);
   const fields = parsed.success ? parsed.output : {};
+  // Server text is untrusted: it may echo the Authorization header or a secret.
+  const scrub = (text: string) => scrubber?.scrub(text) ?? text;
   return new LosantApiError(
     status,
-    fields.type ?? typeByStatus[status] ?? "HttpError",
-    fields.message ?? `${ctx.method} ${ctx.path} answered ${status}`,
+    scrub(fields.type ?? typeByStatus[status] ?? "HttpError"),
+    fields.message === undefined
+      ? `${ctx.method} ${ctx.path} answered ${status}`
+      : scrub(fields.message),
     { ...errorContext(ctx), retryAfter: headers.get("retry-after") ?? undefined },
   );
 }

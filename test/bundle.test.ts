@@ -16,14 +16,16 @@ import { gzipSync } from "node:zlib";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /**
- * Budget for an app that makes a client and calls `getToken`, minified and gzipped: 14.5 KB,
- * about 0.6 KB over what it measures today. The issue's goal is 10 KB, but ky, p-retry and
- * the leanest valibot alone bundle to 7.4 KB gzipped (bench/bundle-size.ts, the "floor"
- * row), which leaves too little for our own code with retry and validation on by default;
- * bench/README.md has the breakdown. This budget holds the line where it is, so growth fails
- * here rather than creeping in unnoticed.
+ * Budget for an app that makes a client and calls `getToken`, minified and gzipped: 15.5 KB.
+ * The issue's goal is 10 KB, but ky, p-retry and the leanest valibot alone bundle to 7.4 KB
+ * gzipped (bench/bundle-size.ts, the "floor" row), which leaves too little for our own code
+ * with retry and validation on by default; bench/README.md has the breakdown. It was 14.5 KB
+ * (measuring 14.0); refusing hostile input up front (strict, plain-object options with
+ * "did you mean", header-safe text, the scrubber of server text) costs about 1.2 KB and
+ * measures 15.1 KB. This budget holds the line there, so growth fails here rather than
+ * creeping in unnoticed.
  */
-const MAX_GZIP_BYTES = 14.5 * 1024;
+const MAX_GZIP_BYTES = 15.5 * 1024;
 
 const FORBIDDEN_INPUTS = [
   "node_modules/rxjs",

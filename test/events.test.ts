@@ -243,7 +243,7 @@ test("a token secret is redacted in events unless the listener opts in", async (
 test("with no listener, the stages keep nothing", async () => {
   await getToken(f.client, { instanceId: f.instanceId, apiTokenId: f.apiTokenId });
   const shared = coreOf(f.client).shared;
-  assert.is(shared["losant-tokens.tokenCache"], undefined, "no cache was made");
+  assert.is(shared.tokenCache, undefined, "no cache was made");
 });
 
 test("tokenEvents and requestEvents are hot and multicast: one listener for all subscribers", async () => {

@@ -2,23 +2,13 @@ import type * as v from "valibot";
 import { type Client, coreOf } from "../client.ts";
 import { nextCallId } from "../call-id.ts";
 import type { RequestContext } from "../pipeline/context.ts";
-import type { RetryOptions } from "../pipeline/retry-options.ts";
 import { buildRunner, type Runner } from "../pipeline/build.ts";
+import { type CallOptions, mergeRetry } from "../options.ts";
 import { CallOptionsSchema } from "../schemas/client-options.ts";
 import { parseParams } from "../validate.ts";
 import type { ActionSpec } from "./define-action.ts";
 
-/** Options for one call; they override the client's. */
-export interface CallOptions {
-  /** Aborting rejects the call with `signal.reason`, unchanged, at once. */
-  signal?: AbortSignal;
-  /** Per-attempt timeout in ms (0: none). */
-  timeout?: number;
-  /** A budget for the whole call, retries included: ms from now, or a moment. */
-  deadline?: number | Date;
-  /** Merged over the client's retry options; `false` makes one attempt. */
-  retry?: RetryOptions | false;
-}
+export type { CallOptions } from "../options.ts";
 
 /**
  * Validates params and call options, builds the context and runs it through the client's
@@ -39,7 +29,7 @@ export async function runAction<P extends v.GenericSchema, R extends v.GenericSc
   };
   const options = rawOptions === undefined
     ? {}
-    : parseParams(CallOptionsSchema, rawOptions, spec.name);
+    : parseParams(CallOptionsSchema, rawOptions, spec.name, "options");
   if (options.signal?.aborted) throw options.signal.reason;
 
   const core = coreOf(client);
@@ -83,13 +73,4 @@ function globalQuery(p: { _actions?: boolean; _links?: boolean; _embedded?: bool
 function deadlineOf(deadline: number | Date | undefined, now: number): number | undefined {
   if (deadline === undefined) return undefined;
   return deadline instanceof Date ? deadline.getTime() : now + deadline;
-}
-
-function mergeRetry(
-  client: RetryOptions | false,
-  call: RetryOptions | false | undefined,
-): RetryOptions | false {
-  if (call === undefined) return client;
-  if (call === false) return false;
-  return { ...(client || {}), ...call };
 }

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import type { RetryOptions } from "../pipeline/retry-options.ts";
-import { CallOptionsSchema } from "../schemas/client-options.ts";
+import { callOptionEntries } from "../schemas/client-options.ts";
 import { parseParams } from "../validate.ts";
 import type { BatchProgress } from "./report.ts";
 import type { BatchStarted, ResultLine } from "./result.ts";
@@ -97,7 +97,7 @@ export const BatchOptionsEntries = {
   ratePerInstance: v.optional(
     v.pipe(v.number("must be a number"), v.gtValue(0, "must be above 0")),
   ),
-  signal: CallOptionsSchema.entries.signal,
+  signal: callOptionEntries.signal,
   dryRun: v.optional(
     v.union([v.boolean(), v.literal("validate")], 'must be true, false or "validate"'),
   ),
@@ -116,8 +116,8 @@ export const BatchOptionsEntries = {
   includeTokens: v.optional(v.boolean("must be a boolean")),
   resume: iterable,
   selfTokenId: v.optional(v.string("must be a string")),
-  retry: CallOptionsSchema.entries.retry,
-  timeout: CallOptionsSchema.entries.timeout,
+  retry: callOptionEntries.retry,
+  timeout: callOptionEntries.timeout,
   maxBuffered: count(1),
 };
 

@@ -24,4 +24,4 @@ export type {
 } from "./watch-event.ts";
 export type { RequestEvent, RequestEventType } from "../listeners/request-event.ts";
 export type { TokenEvent, TokenEventType } from "../listeners/token-event.ts";
-export { REDACTED } from "../listeners/redact.ts";
+export { REDACTED } from "../scrub.ts";

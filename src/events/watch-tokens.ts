@@ -12,9 +12,9 @@ import {
 } from "../errors.ts";
 import { changedFields } from "../listeners/changed-fields.ts";
 import { deepFreeze } from "../listeners/deep-freeze.ts";
-import { redactEvent } from "../listeners/redact.ts";
+import { redactEvent } from "../scrub.ts";
 import type { ApiToken } from "../schemas/api-token.ts";
-import { CallOptionsSchema } from "../schemas/client-options.ts";
+import { callOptionEntries } from "../schemas/client-options.ts";
 import { IdSchema } from "../schemas/id.ts";
 import { parseParams } from "../validate.ts";
 import type { WatchEvent } from "./watch-event.ts";
@@ -63,8 +63,8 @@ const WatchTokensOptionsSchema = v.object({
   maxRelists: v.optional(v.pipe(ms(0), v.integer("must be an integer"))),
   maxBackoffMs: v.optional(ms(1)),
   secrets: v.optional(v.boolean("must be a boolean")),
-  timeout: CallOptionsSchema.entries.timeout,
-  retry: CallOptionsSchema.entries.retry,
+  timeout: callOptionEntries.timeout,
+  retry: callOptionEntries.retry,
   scheduler: v.optional(
     v.custom<SchedulerLike>(
       (x) => typeof (x as SchedulerLike | undefined)?.schedule === "function",

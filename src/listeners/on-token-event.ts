@@ -12,7 +12,7 @@ import { tokenEventsTap } from "./token-events-stage.ts";
 
 /** The token-event listeners of a client's family (made on first use). */
 export function tokenRegistryOf(core: ClientCore): Registry<TokenEvent> {
-  return registryOf<TokenEvent>(core, TOKEN_EVENTS, (registry) => tokenEventsTap(core, registry));
+  return registryOf(core, TOKEN_EVENTS, (registry) => tokenEventsTap(core, registry));
 }
 
 /**

@@ -1,7 +1,7 @@
-import type { ClientCore } from "../client.ts";
-import type { EventTap } from "../pipeline/events.ts";
+import type { ClientCore, SharedState } from "../client.ts";
+import type { EventSlotName, EventTap } from "../pipeline/events.ts";
 import type { Middleware } from "../pipeline/context.ts";
-import { redactEvent } from "./redact.ts";
+import { redactEvent } from "../scrub.ts";
 
 /** A function told about each event; what it returns is ignored (a rejection is caught). */
 export type Listener<E> = (event: E) => unknown;
@@ -28,39 +28,49 @@ interface Entry<E> {
 }
 
 /** The listeners of one kind of event, shared by a client and every client derived from it. */
-export interface Registry<E> extends EventTap {
+export interface Registry<E> {
   readonly entries: Set<Entry<E>>;
   /** Listener failures that had no `onError` or logger to go to. */
   dropped: number;
   readonly logger?: { warn?: unknown };
 }
 
+/** What a client's shared state holds for one kind of event: its registry and its stage. */
+export interface EventSlot<E> extends EventTap {
+  readonly registry: Registry<E>;
+}
+
 /**
- * The registry under `key` in the client's shared state, made on first use with the stage
- * that feeds it.
+ * The registry in the client's shared slot `key`, made on first use with the stage that
+ * feeds it.
  *
  * @example
  * const registry = registryOf(core, REQUEST_EVENTS, requestEventsTap);
  */
-export function registryOf<E>(
+export function registryOf<K extends EventSlotName>(
   core: ClientCore,
-  key: string,
-  makeStage: (registry: Registry<E>) => Middleware,
-): Registry<E> {
-  let registry = core.shared[key] as Registry<E> | undefined;
-  if (registry === undefined) {
-    const made = {
-      entries: new Set<Entry<E>>(),
-      dropped: 0,
-      logger: core.logger as { warn?: unknown },
-      stage: undefined as unknown as Middleware,
-    };
-    made.stage = makeStage(made);
-    registry = made;
-    core.shared[key] = registry;
-  }
+  key: K,
+  makeStage: (registry: Registry<EventOf<K>>) => Middleware,
+): Registry<EventOf<K>> {
+  const slot = core.shared[key] as EventSlot<EventOf<K>> | undefined;
+  if (slot !== undefined) return slot.registry;
+  const registry: Registry<EventOf<K>> = {
+    entries: new Set(),
+    dropped: 0,
+    logger: core.logger as { warn?: unknown },
+  };
+  const made: EventSlot<EventOf<K>> = {
+    registry,
+    entries: registry.entries,
+    stage: makeStage(registry),
+  };
+  (core.shared as Record<K, EventSlot<EventOf<K>>>)[key] = made;
   return registry;
 }
+
+/** The event a slot of the shared state carries. */
+type EventOf<K extends EventSlotName> = NonNullable<SharedState[K]> extends EventSlot<infer E> ? E
+  : never;
 
 /**
  * Adds a listener; returns the function that removes it (calling it twice is harmless).

@@ -9,16 +9,9 @@ import { emit, type Registry } from "./registry.ts";
 import { createTokenCache, type TokenCache } from "./token-cache.ts";
 import type { TokenEvent, TokenEventType } from "./token-event.ts";
 
-const TOKEN_CACHE = "losant-tokens.tokenCache";
-
 /** The tokens the client's family has seen, sized by the `eventCache` option (default 1,000). */
 export function tokenCacheOf(core: ClientCore): TokenCache {
-  let cache = core.shared[TOKEN_CACHE] as TokenCache | undefined;
-  if (cache === undefined) {
-    cache = createTokenCache(core.options.eventCache ?? 1000);
-    core.shared[TOKEN_CACHE] = cache;
-  }
-  return cache;
+  return core.shared.tokenCache ??= createTokenCache(core.eventCache);
 }
 
 /**

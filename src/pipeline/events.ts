@@ -2,9 +2,11 @@ import type { ClientCore } from "../client.ts";
 import type { Middleware } from "./context.ts";
 
 /** Where `onTokenEvent` keeps its listeners in the client's shared state. */
-export const TOKEN_EVENTS = "losant-tokens.tokenEvents";
+export const TOKEN_EVENTS = "tokenEvents";
 /** Where `onRequestEvent` keeps its listeners in the client's shared state. */
-export const REQUEST_EVENTS = "losant-tokens.requestEvents";
+export const REQUEST_EVENTS = "requestEvents";
+/** The shared-state slots that hold an event tap. */
+export type EventSlotName = typeof TOKEN_EVENTS | typeof REQUEST_EVENTS;
 
 /**
  * What a listener registry leaves in the client's shared state: its listeners, and the
@@ -24,10 +26,10 @@ export interface EventTap {
  * @example
  * const perCall = [eventTapStage(core, TOKEN_EVENTS), responseStage(schema)];
  */
-export function eventTapStage(core: ClientCore, key: string): Middleware {
+export function eventTapStage(core: ClientCore, key: EventSlotName): Middleware {
   const shared = core.shared;
   return (ctx, next) => {
-    const tap = shared[key] as EventTap | undefined;
+    const tap: EventTap | undefined = shared[key];
     return tap === undefined || tap.entries.size === 0 ? next() : tap.stage(ctx, next);
   };
 }

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { inputObject } from "./input.ts";
 import { OrgRoleSchema, RoleSchema } from "./roles.ts";
 
 /**
@@ -6,7 +7,7 @@ import { OrgRoleSchema, RoleSchema } from "./roles.ts";
  * `additionalProperties: false` says: a misspelt field fails here rather than being
  * silently ignored by the API while a bulk job reports success.
  */
-export const ApiTokenPatchSchema = v.strictObject(
+export const ApiTokenPatchSchema = inputObject(
   {
     name: v.optional(
       v.pipe(

@@ -1,77 +1,143 @@
 import * as v from "valibot";
 import type { Middleware } from "../pipeline/context.ts";
-import type { RetryInfo } from "../pipeline/retry-options.ts";
+import type { RetryInfo, RetryOptions } from "../pipeline/retry-options.ts";
 import { isLogger, type Logger } from "../logging/logger.ts";
 import { type Clock, isClock } from "../clock.ts";
+import type { CallOptions, ClientOptions } from "../options.ts";
+import { HEADER_TEXT_MESSAGE, headerValue, inputObject } from "./input.ts";
+
+/**
+ * The schemas of createClient's options, of one call's options and of retry options.
+ * Strict: an unknown key is an error that names it ("did you mean url?"). The interfaces
+ * they check are documented in `options.ts` and `pipeline/retry-options.ts`; the `Same`
+ * checks at the bottom fail to compile when a schema and its interface drift apart.
+ */
 
 const isLoopback = (hostname: string): boolean =>
   hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
 
 const fn = <T>(message: string) => v.custom<T>((x) => typeof x === "function", message);
 
-const RetrySchema = v.union([
-  v.literal(false),
-  v.object({
-    retries: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100))),
-    minTimeout: v.optional(v.pipe(v.number(), v.minValue(0))),
-    maxTimeout: v.optional(v.pipe(v.number(), v.minValue(0))),
-    factor: v.optional(v.pipe(v.number(), v.minValue(1))),
-    maxRetryAfter: v.optional(v.pipe(v.number(), v.minValue(0))),
-    onRetry: v.optional(fn<(info: RetryInfo) => void>("must be a function")),
-  }),
-], "must be false or an object of retries, minTimeout, maxTimeout, factor, maxRetryAfter, onRetry");
+const nonNegative = v.pipe(
+  v.number("must be a number"),
+  v.minValue(0, "must be at least 0"),
+);
 
-/** Per-call options; shared with createClient where the names overlap. */
-export const CallOptionsSchema = v.object({
-  signal: v.optional(
-    v.custom<AbortSignal>(
-      (x) => typeof x === "object" && x !== null && typeof (x as AbortSignal).aborted === "boolean",
-      "must be an AbortSignal",
-    ),
-  ),
-  timeout: v.optional(
-    v.pipe(v.number("must be a number"), v.minValue(0, "must be at least 0 (0: no timeout)")),
-  ),
-  deadline: v.optional(
-    v.union([v.pipe(v.number(), v.minValue(0)), v.date()], "must be a duration in ms or a Date"),
-  ),
-  retry: v.optional(RetrySchema),
-});
-
-/** createClient's options. `accessToken` and `url` are checked here, before any call. */
-export const ClientOptionsSchema = v.pipe(
-  v.object({
-    accessToken: v.pipe(
-      v.string("is required: a Losant API access token"),
-      v.minLength(1, "must not be empty"),
-      v.regex(/^[^\s]+$/, "must not contain whitespace or line breaks"),
-    ),
-    url: v.optional(
+const retryOptions = inputObject(
+  {
+    retries: v.optional(
       v.pipe(
-        v.string("must be a string"),
-        v.check((u) => URL.canParse(u), "must be an absolute URL"),
-        v.check((u) => /^https?:$/.test(new URL(u).protocol), "must use http: or https:"),
+        v.number("must be a number"),
+        v.integer("must be an integer"),
+        v.minValue(0, "must be at least 0"),
+        v.maxValue(100, "must be at most 100"),
       ),
     ),
-    allowInsecureHttp: v.optional(v.boolean("must be a boolean")),
-    acceptVersion: v.optional(v.pipe(v.string(), v.regex(/^[^\r\n]+$/, "must be one line"))),
-    losantdomain: v.optional(v.pipe(v.string(), v.regex(/^[^\r\n]+$/, "must be one line"))),
-    userAgent: v.optional(v.union([v.literal(false), v.pipe(v.string(), v.regex(/^[^\r\n]+$/))])),
-    timeout: CallOptionsSchema.entries.timeout,
-    retry: v.optional(RetrySchema),
-    middleware: v.optional(
-      v.array(fn<Middleware>("must be a middleware function"), "must be an array"),
+    minTimeout: v.optional(nonNegative),
+    maxTimeout: v.optional(nonNegative),
+    factor: v.optional(v.pipe(v.number("must be a number"), v.minValue(1, "must be at least 1"))),
+    maxRetryAfter: v.optional(nonNegative),
+    onRetry: v.optional(fn<(info: RetryInfo) => void>("must be a function")),
+  },
+  "must be false or an object of only retries, minTimeout, maxTimeout, factor, maxRetryAfter, onRetry",
+);
+
+/** RetryOptions, checked. */
+export const RetryOptionsSchema: v.GenericSchema<RetryOptions> = retryOptions;
+
+const retry = v.optional(
+  v.union(
+    [v.literal(false), RetryOptionsSchema],
+    "must be false or an object of only retries, minTimeout, maxTimeout, factor, maxRetryAfter, onRetry",
+  ),
+);
+
+const timeout = v.optional(
+  v.pipe(v.number("must be a number"), v.minValue(0, "must be at least 0 (0: no timeout)")),
+);
+
+// A look-alike `{ aborted: false }` would pass a duck-typed check and then break inside
+// fetch with a TypeError; only the real thing is accepted.
+const isAbortSignal = (x: unknown): x is AbortSignal =>
+  typeof AbortSignal === "function" && x instanceof AbortSignal;
+
+/**
+ * The fields of CallOptions, for the options of batch jobs and watchTokens that take the
+ * same ones: one rule for a signal, a timeout, a deadline and retry settings everywhere.
+ */
+export const callOptionEntries = {
+  signal: v.optional(v.custom<AbortSignal>(isAbortSignal, "must be an AbortSignal")),
+  timeout,
+  deadline: v.optional(
+    v.union(
+      [nonNegative, v.pipe(v.date(), v.check((d) => !Number.isNaN(d.getTime())))],
+      "must be a duration in ms or a valid Date",
     ),
-    fetch: v.optional(fn<typeof fetch>("must be a fetch function")),
-    logger: v.optional(
-      v.custom<Logger>(
-        isLogger,
-        "must be a logger: an object with debug, info, warn and error functions (pino fits)",
+  ),
+  retry,
+};
+
+const callOptions = inputObject(
+  callOptionEntries,
+  "must be an object of only signal, timeout, deadline, retry",
+);
+
+/** CallOptions, checked. */
+export const CallOptionsSchema: v.GenericSchema<CallOptions> = callOptions;
+
+/** Where the URL's parts are checked: each rule names what is wrong with it. */
+const url = v.pipe(
+  v.string("must be a string"),
+  v.check((u) => URL.canParse(u), "must be an absolute URL"),
+  v.check((u) => /^https?:$/.test(new URL(u).protocol), "must use http: or https:"),
+  // Paths are appended to the base URL: a query or fragment would swallow them. fetch
+  // refuses a URL with credentials (a TypeError that would be retried).
+  v.check(
+    (u) => !/[?#]/.test(u) && !new URL(u).username && !new URL(u).password,
+    "must not have a ?query, #fragment or user:password@",
+  ),
+);
+
+const clientOptions = v.pipe(
+  inputObject(
+    {
+      accessToken: v.pipe(
+        v.string("is required: a Losant API access token (a string)"),
+        // No whitespace either: a token is one word.
+        v.regex(/^[\x21-\x7e\xa1-\xff]+$/, `must not be empty; ${HEADER_TEXT_MESSAGE}, no spaces`),
       ),
-    ),
-    eventCache: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
-    clock: v.optional(v.custom<Clock>(isClock, "must be a clock: an object with now and setTimer")),
-  }),
+      url: v.optional(url),
+      allowInsecureHttp: v.optional(v.boolean("must be a boolean")),
+      acceptVersion: v.optional(headerValue(255)),
+      losantdomain: v.optional(headerValue(255)),
+      userAgent: v.optional(
+        v.union([v.literal(false), headerValue(1024)], "must be false or a header-safe string"),
+      ),
+      timeout,
+      retry,
+      middleware: v.optional(
+        v.array(fn<Middleware>("must be a middleware function"), "must be an array"),
+      ),
+      fetch: v.optional(fn<typeof fetch>("must be a fetch function")),
+      logger: v.optional(
+        v.custom<Logger>(
+          isLogger,
+          "must be a logger: an object with debug, info, warn and error functions (pino fits)",
+        ),
+      ),
+      eventCache: v.optional(
+        v.pipe(
+          v.number("must be a number"),
+          v.integer("must be an integer"),
+          v.minValue(0, "must be at least 0"),
+        ),
+      ),
+      clock: v.optional(
+        v.custom<Clock>(isClock, "must be a clock: an object with now and setTimer"),
+      ),
+    },
+    "must be an object of client options (accessToken, url, ...)",
+  ),
   // A bearer token over plain http can be read by anyone on the path; loopback is exempt
   // because that is where the embedded server and local proxies live.
   v.forward(
@@ -85,3 +151,17 @@ export const ClientOptionsSchema = v.pipe(
     ["url"],
   ),
 );
+
+/** createClient's options, checked. `accessToken` and `url` are checked here, before any call. */
+export const ClientOptionsSchema: v.GenericSchema<ClientOptions> = clientOptions;
+
+// Compile-time ties: each schema accepts exactly its interface. The annotations above only
+// check one way (what the schema produces fits the interface); these check both.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Tie<T extends true> = T;
+/** Fails to compile when RetryOptionsSchema and RetryOptions disagree. */
+export type RetryOptionsTie = Tie<Same<v.InferInput<typeof retryOptions>, RetryOptions>>;
+/** Fails to compile when CallOptionsSchema and CallOptions disagree. */
+export type CallOptionsTie = Tie<Same<v.InferInput<typeof callOptions>, CallOptions>>;
+/** Fails to compile when ClientOptionsSchema and ClientOptions disagree. */
+export type ClientOptionsTie = Tie<Same<v.InferInput<typeof clientOptions>, ClientOptions>>;

@@ -1,16 +1,11 @@
 import * as v from "valibot";
+import { headerValue } from "./input.ts";
 
 /** The params every action accepts (globalParams.json). */
 export const globalParams = {
-  losantdomain: v.optional(
-    v.pipe(
-      v.string("must be a string"),
-      v.minLength(1, "must not be empty"),
-      v.maxLength(255, "must be at most 255 characters"),
-      // It becomes a header: a line break would let a caller forge other headers.
-      v.regex(/^[^\r\n]*$/, "must not contain line breaks"),
-    ),
-  ),
+  // It becomes a header: a line break would let a caller forge other headers, and a
+  // control or non-Latin-1 character would fail every attempt inside fetch.
+  losantdomain: v.optional(headerValue(255)),
   _actions: v.optional(v.boolean("must be a boolean")),
   _links: v.optional(v.boolean("must be a boolean")),
   _embedded: v.optional(v.boolean("must be a boolean")),

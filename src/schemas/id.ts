@@ -1,7 +1,16 @@
 import * as v from "valibot";
 
-/** A Losant object id: 24 hexadecimal characters (so never `/`, `..` or anything to escape). */
-export const IdSchema = v.pipe(
+/**
+ * A Losant object id: 24 hexadecimal characters (so never `/`, `..` or anything to
+ * escape). The one definition of the pattern: params, the CLI and the embedded server all
+ * use it.
+ */
+export const ID_PATTERN: RegExp = /^[A-Fa-f\d]{24}$/;
+
+/** A Losant object id, checked. */
+export const IdSchema: v.SchemaWithPipe<
+  readonly [v.StringSchema<string>, v.RegexAction<string, string>]
+> = v.pipe(
   v.string("must be a string"),
-  v.regex(/^[A-Fa-f\d]{24}$/, "must be a 24-character hexadecimal id"),
+  v.regex(ID_PATTERN, "must be a 24-character hexadecimal id"),
 );

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { globalParams, objectMessage } from "./global-params.ts";
 import { IdSchema } from "./id.ts";
+import { inputObject } from "./input.ts";
 
 const pageNumber = (min: number, max: number) =>
   v.pipe(
@@ -28,7 +29,7 @@ const listQuery = {
 };
 
 /** Params of listTokens: every page is read, so there is no `page`. */
-export const ListTokensParamsSchema = v.strictObject(
+export const ListTokensParamsSchema = inputObject(
   listQuery,
   objectMessage(
     "instanceId, sortField, sortDirection, filterField, filter, perPage, losantdomain, _actions, _links, _embedded",
@@ -37,7 +38,7 @@ export const ListTokensParamsSchema = v.strictObject(
 export type ListTokensParams = v.InferInput<typeof ListTokensParamsSchema>;
 
 /** Params of listTokensPage: one page by number, from 0. */
-export const ListTokensPageParamsSchema = v.strictObject(
+export const ListTokensPageParamsSchema = inputObject(
   { ...listQuery, page: v.optional(pageNumber(0, Number.MAX_SAFE_INTEGER)) },
   objectMessage(
     "instanceId, sortField, sortDirection, filterField, filter, page, perPage, losantdomain, _actions, _links, _embedded",

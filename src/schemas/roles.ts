@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { IdSchema } from "./id.ts";
+import { inputObject } from "./input.ts";
 
 /** Roles as apiTokenPatch.json enumerates them; used for input, where being strict is kind. */
 export const RoleSchema = v.picklist(
@@ -7,7 +8,7 @@ export const RoleSchema = v.picklist(
   "must be one of admin, edit, collaborate, view, none",
 );
 
-const ResourceRoleSchema = v.strictObject(
+const ResourceRoleSchema = inputObject(
   {
     resourceId: IdSchema,
     role: v.picklist(
@@ -23,7 +24,7 @@ const ResourceRolesSchema = v.pipe(
   v.maxLength(100, "must have at most 100 entries"),
 );
 
-export const OrgRoleSchema = v.strictObject(
+export const OrgRoleSchema = inputObject(
   {
     orgId: v.union(
       [IdSchema, v.literal("sandbox")],

@@ -11,6 +11,8 @@ import { errorBody } from "./http-errors.ts";
 import { OBJECT_ID_PATTERN } from "./ids.ts";
 import { createRequestLog, type RequestLogEntry } from "./request-log.ts";
 import { type SeedOptions, seedStore } from "./seed.ts";
+import { StartFakeLosantOptionsSchema } from "../schemas/server-options.ts";
+import { parseParams } from "../validate.ts";
 import { createStore, type FakeStore } from "./store.ts";
 import type { FakeInstance, FakeToken } from "./types.ts";
 import {
@@ -167,6 +169,7 @@ function compareBy(field: string): (a: FakeToken, b: FakeToken) => number {
  * ```
  */
 export async function startFakeLosant(options: StartFakeLosantOptions = {}): Promise<FakeLosant> {
+  parseParams(StartFakeLosantOptionsSchema, options, "startFakeLosant", "options");
   const store = createStore();
   const instanceIds = options.seed === false ? [] : seedStore(store, options.seed ?? {});
   const admin = store.createInstance({ hidden: true, ownerName: "Fake Losant Admin" });
