@@ -5,7 +5,6 @@ import { type TokenParams, TokenParamsSchema } from "../schemas/token-params.ts"
 import { parseParams } from "../validate.ts";
 import { foldJournal } from "./journal.ts";
 import {
-  checkKnownKeys,
   resolveRotation,
   type RotationOptions,
   splitRotationOptions,
@@ -38,7 +37,6 @@ export async function rotateToken(
 ): Promise<RotatedItem> {
   const { instanceId, apiTokenId } = parseParams(TokenParamsSchema, params, "rotateToken");
   const { rotation, rest } = splitRotationOptions(options);
-  checkKnownKeys(rest, Object.keys(CallOptionsSchema.entries), "rotateToken");
   const settings = resolveRotation(
     rotation as unknown as RotationOptions,
     "rotateToken",
