@@ -11,6 +11,8 @@ export interface Io {
   readonly interactive: boolean;
   /** Whether stderr can show a live progress bar. */
   readonly stderrIsTty: boolean;
+  /** Whether stdout is a terminal (rotate asks before printing secrets there). */
+  readonly stdoutIsTty?: boolean;
   readonly env: Record<string, string | undefined>;
 }
 
@@ -30,6 +32,7 @@ export function processIo(): Io {
     err: (text) => void process.stderr.write(text),
     interactive: forced === "1" ? true : forced === "0" ? false : ttys,
     stderrIsTty: process.stderr.isTTY === true,
+    stdoutIsTty: process.stdout.isTTY === true,
     env: process.env,
   };
 }

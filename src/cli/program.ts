@@ -4,6 +4,7 @@ import { registerBulk } from "./commands/bulk.ts";
 import { registerGet } from "./commands/get.ts";
 import { registerList } from "./commands/list.ts";
 import { registerPatch } from "./commands/patch.ts";
+import { registerRotate } from "./commands/rotate.ts";
 import { EXIT } from "./exit-codes.ts";
 import type { Io } from "./io.ts";
 
@@ -54,6 +55,7 @@ Examples:
   registerPatch(program, io, setExit);
   registerList(program, io, setExit);
   registerBulk(program, io, setExit);
+  registerRotate(program, io, setExit);
   return program;
 }
 
