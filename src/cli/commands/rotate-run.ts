@@ -150,6 +150,8 @@ export async function runRotate(
       ...(o.deleteAfter !== undefined ? { deleteAfterMs: o.deleteAfter } : {}),
       names: { successor: o.successorName, retiring: o.retiringName },
       concurrency: o.concurrency,
+      // Checked above, before the confirmation.
+      preflight: false,
       signal,
       ...(self ? { selfTokenId: self } : {}),
       ...(hold ? { onPhase: hold } : {}),
