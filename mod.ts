@@ -21,6 +21,7 @@ export {
   LosantApiError,
   LosantError,
   LosantNetworkError,
+  LosantOutcomeUnknownError,
   LosantResponseError,
   LosantRetryAfterError,
   LosantTimeoutError,
@@ -33,13 +34,17 @@ export { onRequestEvent } from "./src/listeners/on-request-event.ts";
 export type { TokenEvent, TokenEventType } from "./src/listeners/token-event.ts";
 export type { RequestEvent, RequestEventType } from "./src/listeners/request-event.ts";
 export { REDACTED } from "./src/scrub.ts";
-export { compose, type Terminal } from "./src/pipeline/compose.ts";
+export { compose } from "./src/pipeline/compose.ts";
 export type {
   ActionName,
+  ActionSemantics,
+  HttpMethod,
   Middleware,
   RequestContext,
   ResponseInfo,
-} from "./src/pipeline/context.ts";
+  Terminal,
+  TokenEventDeclaration,
+} from "./src/types.ts";
 export { after, before, onError } from "./src/pipeline/hooks.ts";
 export { perCall } from "./src/pipeline/placement.ts";
 export type { RetryInfo, RetryOptions } from "./src/pipeline/retry-options.ts";

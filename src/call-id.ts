@@ -8,3 +8,14 @@ export function nextCallId(): string {
   counter += 1;
   return `${prefix}${counter.toString(36).padStart(4, "0")}`;
 }
+
+/**
+ * The `x-request-id` an attempt of a call sends, and the one errors, events and log lines
+ * carry to find it in server logs: the one place that spells it.
+ *
+ * @example
+ * requestIdOf("1a2b3c4d000f", 2); // "1a2b3c4d000f-2"
+ */
+export function requestIdOf(callId: string, attempt: number): string {
+  return `${callId}-${attempt}`;
+}

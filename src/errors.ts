@@ -95,6 +95,20 @@ export class LosantApiError extends LosantError {
 /** The request never got a response: refused, reset, DNS, TLS. Safe to retry. */
 export class LosantNetworkError extends LosantError {
   override name = "LosantNetworkError";
+  /**
+   * False when the request never left (the connection was refused or failed while being
+   * made), so nothing was applied; true when it may have reached the API.
+   */
+  requestSent = true;
+}
+
+/**
+ * An attempt of an action that must not be sent twice (a create) failed with no answer
+ * saying whether it was applied: it may have been. It was not resent; `cause` holds the
+ * attempt's own error. Reconcile before trying again (look for what it would have made).
+ */
+export class LosantOutcomeUnknownError extends LosantError {
+  override name = "LosantOutcomeUnknownError";
 }
 
 /** An attempt ran past its timeout, or the call past its deadline. */

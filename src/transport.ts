@@ -1,13 +1,12 @@
 import type { KyInstance } from "ky";
 import {
-  type ErrorContext,
   LosantApiError,
   LosantNetworkError,
   LosantResponseError,
   LosantTimeoutError,
 } from "./errors.ts";
-import type { RequestContext } from "./pipeline/context.ts";
-import type { Terminal } from "./pipeline/compose.ts";
+import type { RequestContext, Terminal } from "./types.ts";
+import { errorContextOf } from "./pipeline/error-context.ts";
 import { ErrorBodySchema } from "./schemas/error-body.ts";
 import { freshConnectionInit } from "./fresh-connection.ts";
 import { DIRECT_SIGNAL } from "./fetch/direct-signal.ts";
@@ -30,7 +29,7 @@ export function createTransport(
   const direct = takesSignalDirectly(customFetch);
   return async (ctx) => {
     const signal = ctx.attemptSignal ?? ctx.signal;
-    const fresh = ctx.method === "DELETE" ? freshConnectionInit() : undefined;
+    const fresh = ctx.semantics.ownConnection ? freshConnectionInit() : undefined;
     const send = customFetch ?? globalFetch;
     let status: number;
     let responseHeaders: Headers;
@@ -44,6 +43,10 @@ export function createTransport(
       const response = await http(buildUrl(baseUrl, ctx.path, ctx.query), {
         method: ctx.method,
         headers: { ...ctx.headers, authorization },
+        // The API never redirects. Following one would resend the request, Authorization
+        // included, somewhere else: a 302 on the delete of token A pointing at token B
+        // would delete B. Every runtime's fetch honours the Request's "manual".
+        redirect: "manual",
         body: ctx.body === undefined ? undefined : JSON.stringify(ctx.body),
         // A fetch that takes the signal from its own init gets it there; any other gets it on
         // ky's Request.
@@ -58,9 +61,21 @@ export function createTransport(
         },
       });
       status = response.status;
+      // A 3xx is an error, never followed; its Location (server text) is not quoted. Not
+      // retried: another attempt would be turned away again, and nothing was done.
+      if (response.type === "opaqueredirect" || (status >= 300 && status < 400)) {
+        void response.body?.cancel().catch(() => {});
+        throw new LosantApiError(
+          status,
+          "Redirect",
+          `${ctx.method} ${ctx.path} answered ${status}: a redirect, not followed`,
+          errorContextOf(ctx),
+        );
+      }
       responseHeaders = response.headers;
       text = await response.text();
     } catch (error) {
+      if (error instanceof LosantApiError) throw error;
       throw fetchFailure(error, ctx);
     } finally {
       _sent = undefined;
@@ -93,17 +108,6 @@ function buildUrl(baseUrl: string, path: string, query: Record<string, string>):
   return search ? `${baseUrl}${path}?${search}` : `${baseUrl}${path}`;
 }
 
-function errorContext(ctx: RequestContext, cause?: unknown): ErrorContext {
-  return {
-    action: ctx.action,
-    method: ctx.method,
-    path: ctx.path,
-    requestId: `${ctx.callId}-${ctx.attempt}`,
-    attempts: ctx.attempt,
-    cause,
-  };
-}
-
 /**
  * Turns every fetch rejection into the caller's abort reason, LosantTimeoutError or
  * LosantNetworkError, so the retry stage sees our classes on every runtime (Deno's and
@@ -112,15 +116,27 @@ function errorContext(ctx: RequestContext, cause?: unknown): ErrorContext {
 function fetchFailure(error: unknown, ctx: RequestContext): unknown {
   if (ctx.signal?.aborted) return ctx.signal.reason;
   const reason = ctx.attemptSignal?.aborted ? ctx.attemptSignal.reason : undefined;
-  if (reason instanceof LosantTimeoutError) {
-    reason.requestId = `${ctx.callId}-${ctx.attempt}`;
-    reason.attempts = ctx.attempt;
-    return reason;
-  }
-  return new LosantNetworkError(
+  if (reason instanceof LosantTimeoutError) return reason;
+  const failure = new LosantNetworkError(
     `${ctx.method} ${ctx.path} failed: ${describe(error)}`,
-    errorContext(ctx, safeCause(error)),
+    errorContextOf(ctx, { cause: safeCause(error) }),
   );
+  failure.requestSent = !failedToConnect(error);
+  return failure;
+}
+
+// How each runtime says the connection itself failed, before any of the request was sent:
+// Node's and nodeFetch's undici name the `connect` syscall ("connect ECONNRESET") or a
+// connect-phase code, Deno's hyper says "client error (Connect)", Bun sets a code on the
+// TypeError itself. A Bun reset right after accept reads like any reset: it stays "may have
+// been sent", the safe side for a create.
+const CONNECT_FAILURE =
+  /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ConnectionRefused|connect E|\(Connect\)|Unable to connect|Connect Timeout/;
+
+/** Whether a fetch rejection says the connection was never made, so nothing was sent. */
+function failedToConnect(error: unknown): boolean {
+  const e = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  return CONNECT_FAILURE.test(`${e?.code} ${e?.cause?.code} ${describe(error)}`);
 }
 
 /** The runtime's error, reduced to name, message and code: its own cause may hold sockets. */
@@ -145,7 +161,7 @@ function parseBody(text: string, status: number, ctx: RequestContext): unknown {
     if (status >= 400) return undefined;
     throw new LosantResponseError(
       `${ctx.method} ${ctx.path} answered ${status} with a body that is not JSON`,
-      { ...errorContext(ctx), statusCode: status },
+      errorContextOf(ctx, { statusCode: status }),
     );
   }
 }
@@ -182,6 +198,6 @@ function apiError(
     fields.message === undefined
       ? `${ctx.method} ${ctx.path} answered ${status}`
       : scrub(fields.message),
-    { ...errorContext(ctx), retryAfter: headers.get("retry-after") ?? undefined },
+    errorContextOf(ctx, { retryAfter: headers.get("retry-after") ?? undefined }),
   );
 }

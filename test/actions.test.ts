@@ -6,9 +6,18 @@ import {
   listTokens,
   listTokensPage,
   LosantApiError,
+  LosantNetworkError,
+  LosantOutcomeUnknownError,
+  onTokenEvent,
   patchToken,
+  type TokenEvent,
   use,
 } from "../mod.ts";
+import * as v from "valibot";
+import { ApiTokenSchema } from "../src/schemas/api-token.ts";
+import { IdSchema } from "../src/schemas/id.ts";
+import type { ActionSpec } from "../src/actions/define-action.ts";
+import { runAction } from "../src/actions/run-action.ts";
 import { type Fixture, startFixture } from "./support/fixture.ts";
 
 let f: Fixture;
@@ -183,5 +192,83 @@ for (const kind of Object.keys(SCOPES) as Kind[]) {
     }
   });
 }
+
+// A new action declared in a test file, as src/actions/create-token.ts will be: nothing
+// else in the library names it, and the stages still know what it is.
+const CreateParams = v.strictObject({
+  instanceId: IdSchema,
+  apiToken: v.strictObject({ name: v.string(), scope: v.optional(v.array(v.string())) }),
+});
+const createAction: ActionSpec<typeof CreateParams, typeof ApiTokenSchema> = {
+  name: "createTokenInATest",
+  method: "POST",
+  params: CreateParams,
+  result: ApiTokenSchema,
+  path: (p) => `/instances/${p.instanceId}/tokens`,
+  body: (p) => p.apiToken,
+  resendable: false,
+  notFoundAfterUnknown: "not-found",
+  ownConnection: true,
+  tokenEvent: { type: "created", tokens: "result" },
+};
+const create = (client: typeof f.client, name: string) =>
+  runAction(client, createAction, { instanceId: f.instanceId, apiToken: { name } });
+const named = (name: string) =>
+  f.server.store.listTokens(f.instanceId).filter((t) => t.name === name);
+
+test("an action declares what it is: a new POST action runs and emits its declared event", async () => {
+  const events: TokenEvent[] = [];
+  const off = onTokenEvent(f.client, (e) => void events.push(e));
+  const token = await create(f.client, "declared-1");
+  off();
+  assert.is(token.name, "declared-1");
+  assert.type(token.token, "string");
+  assert.is(named("declared-1").length, 1);
+  assert.is(events.length, 1);
+  assert.is(events[0].type, "created");
+  assert.is(events[0].apiTokenId, token.id);
+  // The secret stays out of events unless the listener asks for it.
+  assert.is(events[0].token!.token, "[redacted]");
+  const post = f.server.requests.at(-1)!;
+  assert.is(post.method, "POST");
+});
+
+test("a non-resendable action whose attempt had an unknown outcome rejects, never resends", async () => {
+  const client = f.clientWith(["all.Instance"], { retry: { retries: 3, minTimeout: 1 } });
+  for (const [fault, applied] of [["after", 1], ["before", 0]] as const) {
+    f.server.clearRequests();
+    f.server.faults.add({ action: "create", reset: fault });
+    const name = `unknown-${fault}`;
+    const error = await create(client, name).then(() => undefined, (e) => e);
+    assert.instance(error, LosantOutcomeUnknownError, String(error));
+    assert.match((error as Error).message, /outcome is unknown/);
+    assert.instance((error as Error).cause, LosantNetworkError);
+    // One request, whatever the server did with it: the caller reconciles.
+    assert.is(f.server.requests.filter((r) => r.action === "create").length, 1);
+    assert.is(named(name).length, applied);
+  }
+  // A 503 with Retry-After and a 429 turned the request away: resending those is safe.
+  f.server.clearRequests();
+  f.server.faults.add({ action: "create", status: 503, retryAfter: 0 });
+  f.server.faults.add({ action: "create", status: 429 });
+  const token = await create(client, "turned-away");
+  assert.is(token.name, "turned-away");
+  assert.is(named("turned-away").length, 1);
+  assert.equal(f.server.requests.map((r) => r.status), [503, 429, 201]);
+  // A gateway error without Retry-After may come after the API did the work: not resent.
+  f.server.clearRequests();
+  f.server.faults.add({ action: "create", status: 502 });
+  const gateway = await create(client, "gateway").then(() => undefined, (e) => e);
+  assert.instance(gateway, LosantOutcomeUnknownError);
+  assert.is((gateway as LosantOutcomeUnknownError).attempts, 1);
+  assert.is(f.server.requests.length, 1);
+  // retry: false changes nothing about what the error says.
+  f.server.faults.add({ action: "create", reset: "after" });
+  const once = await runAction(f.client, createAction, {
+    instanceId: f.instanceId,
+    apiToken: { name: "no-retry" },
+  }).then(() => undefined, (e) => e);
+  assert.instance(once, LosantOutcomeUnknownError);
+});
 
 test.run();

@@ -22,10 +22,13 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
  * with retry and validation on by default; bench/README.md has the breakdown. It was 14.5 KB
  * (measuring 14.0); refusing hostile input up front (strict, plain-object options with
  * "did you mean", header-safe text, the scrubber of server text) costs about 1.2 KB and
- * measures 15.1 KB. This budget holds the line there, so growth fails here rather than
- * creeping in unnoticed.
+ * measures 15.1 KB. Actions that declare what they are, with the outcome classification
+ * behind a narrower `alreadyDeleted` and LosantOutcomeUnknownError, redirects refused, and
+ * results from middleware checked by the result schema, cost about 0.5 KB more (15.6 KB
+ * measured on Node, 15.8 on Deno and Bun, whose gzip packs less). This budget holds the line
+ * there, so growth fails here rather than creeping in unnoticed.
  */
-const MAX_GZIP_BYTES = 15.5 * 1024;
+const MAX_GZIP_BYTES = 16 * 1024;
 
 const FORBIDDEN_INPUTS = [
   "node_modules/rxjs",

@@ -59,6 +59,13 @@ const checks: Record<string, (out: string) => void> = {
     assert.match(out, /seen 5 more tokens/);
     assert.match(out, /deactivated 3 of \d+ active tokens/);
   },
+  "examples/hooks.ts": (out) => {
+    assert.match(out, /^log: getToken failed: LosantApiError$/m);
+    assert.match(out, /^caller sees: LosantApiError 404 NotFound$/m);
+    assert.match(out, /^recovering hook, server up: true$/m);
+    assert.match(out, /^wrong shape: LosantResponseError$/m);
+    assert.match(out, /^missing token: undefined$/m);
+  },
   "examples/watch-expiring.ts": (out) => {
     assert.match(out, /^expiring: .+ in \d+ h$/m);
     assert.match(out, /^expired: /m);

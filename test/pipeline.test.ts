@@ -6,6 +6,7 @@ import {
   compose,
   getToken,
   LosantApiError,
+  LosantResponseError,
   type Middleware,
   onError,
   perCall,
@@ -141,10 +142,11 @@ test("before / after / onError hooks", async () => {
   const trail: string[] = [];
   const hooked = use(
     f.client,
+    // The contract: an error hook recovers by returning the result.
     onError((error, ctx) => {
       trail.push(`error ${(error as LosantApiError).statusCode}`);
-      if ((error as LosantApiError).statusCode === 404) ctx.result = { id: ctx.apiTokenId };
-      else throw error;
+      if ((error as LosantApiError).statusCode === 404) return { id: ctx.apiTokenId };
+      throw error;
     }),
     before((ctx) => {
       trail.push(`before ${ctx.method} ${ctx.attempt}`);
@@ -154,7 +156,11 @@ test("before / after / onError hooks", async () => {
     }),
   );
   await getToken(hooked, params());
-  await getToken(hooked, { instanceId: f.instanceId, apiTokenId: "1".repeat(24) });
+  const recovered = await getToken(hooked, {
+    instanceId: f.instanceId,
+    apiTokenId: "1".repeat(24),
+  });
+  assert.equal(recovered, { id: "1".repeat(24) });
   assert.equal(trail, ["before GET 1", "after 200", "before GET 1", "error 404"]);
 
   const skip = use(
@@ -179,6 +185,90 @@ test("a middleware that calls next() twice fails the call", async () => {
   } catch (error) {
     assert.match((error as Error).message, /next\(\) called multiple times/);
   }
+});
+
+test("hook contract: a logging-only onError leaves a 404 as the original LosantApiError", async () => {
+  const seen: unknown[] = [];
+  const missing = { instanceId: f.instanceId, apiTokenId: "2".repeat(24) };
+  for (const placed of [(m: Middleware) => m, perCall]) {
+    const logged = use(
+      f.client,
+      placed(onError((error) => {
+        seen.push(error);
+      })),
+    );
+    const error = await getToken(logged, missing).then(() => undefined, (e) => e);
+    assert.instance(error, LosantApiError);
+    assert.not.instance(error, LosantResponseError);
+    assert.is((error as LosantApiError).statusCode, 404);
+    assert.is((error as LosantApiError).type, "NotFound");
+    // Unchanged: the very error the hook was given.
+    assert.is(error, seen.at(-1));
+  }
+  assert.is(seen.length, 2);
+});
+
+test("hook contract: a recovering hook's value is the result, checked by the result schema", async () => {
+  const missing = { instanceId: f.instanceId, apiTokenId: "3".repeat(24) };
+  const fallback = {
+    id: "3".repeat(24),
+    name: "placeholder",
+    status: "inactive",
+    extraFromHook: 1,
+  };
+  const recovering = use(f.client, onError(() => fallback));
+  const token = await getToken(recovering, missing);
+  assert.equal(token, fallback);
+  // The result went through the schema: a copy, not the hook's own object.
+  assert.is.not(token, fallback);
+  // Async hooks recover the same way.
+  const asyncHook = use(f.client, perCall(onError(() => Promise.resolve(fallback))));
+  assert.equal(await getToken(asyncHook, missing), fallback);
+  // A hook that throws fails the call with what it threw.
+  const replaced = new Error("replaced");
+  const throwing = use(
+    f.client,
+    onError(() => {
+      throw replaced;
+    }),
+  );
+  await getToken(throwing, missing).then(() => assert.unreachable(), (e) => assert.is(e, replaced));
+});
+
+test("hook contract: a recovered or short-circuited value of the wrong shape is a LosantResponseError", async () => {
+  const missing = { instanceId: f.instanceId, apiTokenId: "4".repeat(24) };
+  const wrong = [null, { id: "not-an-id" }, { name: "no id" }, "a string"];
+  for (const value of wrong) {
+    const recovering = use(f.client, onError(() => value));
+    const error = await getToken(recovering, missing).then(() => undefined, (e) => e);
+    assert.instance(error, LosantResponseError, JSON.stringify(value));
+    assert.match(
+      (error as Error).message,
+      /getToken's result from middleware has an unexpected shape/,
+    );
+    const n = f.server.requests.length;
+    const short = use(
+      f.client,
+      before((ctx) => {
+        ctx.result = value;
+      }),
+    );
+    const shortError = await getToken(short, params()).then(() => undefined, (e) => e);
+    assert.instance(shortError, LosantResponseError, `short-circuit ${JSON.stringify(value)}`);
+    assert.is(f.server.requests.length, n);
+  }
+  // A middleware that swallows an error without recovering ends with no result: an error
+  // that says so, not a made-up shape complaint about an undefined body.
+  const swallowing = use(f.client, async (_ctx, next) => {
+    try {
+      await next();
+    } catch {
+      // swallowed
+    }
+  });
+  const error = await getToken(swallowing, missing).then(() => undefined, (e) => e);
+  assert.instance(error, LosantResponseError);
+  assert.match((error as Error).message, /neither a response nor a result/);
 });
 
 test.run();

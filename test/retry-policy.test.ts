@@ -21,6 +21,8 @@ import {
 } from "../src/pipeline/retry-policy.ts";
 import { type RetryClock, runAttempts } from "../src/pipeline/retry.ts";
 import { abortableSleep } from "../src/pipeline/abortable-sleep.ts";
+import { deleteTokenAction } from "../src/actions/delete-token.ts";
+import { getTokenAction } from "../src/actions/get-token.ts";
 
 const api = (status: number, retryAfter?: string) =>
   new LosantApiError(status, "T", `status ${status}`, { retryAfter });
@@ -46,6 +48,7 @@ function fakeClock(start = 1_000_000, random = 0.5) {
 function context(over: Partial<RequestContext> = {}): RequestContext {
   return {
     action: "getToken",
+    semantics: over.action === "deleteToken" ? deleteTokenAction : getTokenAction,
     callId: "c",
     params: {},
     instanceId: "i",

@@ -5,9 +5,11 @@ import {
   deleteToken,
   getToken,
   listTokensPage,
+  LosantApiError,
   patchToken,
   VERSION,
 } from "../mod.ts";
+import { createServer, type Server } from "node:http";
 import { type Fixture, startFixture } from "./support/fixture.ts";
 
 let f: Fixture;
@@ -112,6 +114,65 @@ test("a base URL with a path prefix and trailing slash is joined cleanly", async
   const prefixed = createClient({ accessToken: f.accessToken, url: `${f.server.url}/` });
   await getToken(prefixed, { instanceId: f.instanceId, apiTokenId: f.apiTokenId });
   assert.is(last().path, `/instances/${f.instanceId}/tokens/${f.apiTokenId}`);
+});
+
+/** A loopback server that answers every request with `status` and a Location of `to`. */
+async function redirector(
+  status: number,
+  to: string,
+): Promise<{ url: string; server: Server; hits: string[] }> {
+  const hits: string[] = [];
+  const server = createServer((req, res) => {
+    hits.push(`${req.method} ${req.url}`);
+    res.writeHead(status, { location: to, "content-type": "application/json" });
+    res.end("{}");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, server, hits };
+}
+
+const IS_NODE = !("Deno" in globalThis) && !("Bun" in globalThis);
+
+test("a redirect is an error, never followed: a 302 on the delete of A leaves B alone", async () => {
+  const [a, b] = f.server.store.listTokens(f.instanceId);
+  const fetches: [string, typeof fetch | undefined][] = [["default fetch", undefined]];
+  if (IS_NODE) {
+    const { nodeFetch } = await import("../src/fetch/node-fetch.ts");
+    fetches.push(["nodeFetch", nodeFetch as typeof fetch]);
+  }
+  for (const status of [301, 302, 303, 307, 308]) {
+    for (const [label, customFetch] of fetches) {
+      // Same origin as the API (B's own path) and another origin: neither is followed.
+      const target = `${f.server.url}/instances/${f.instanceId}/tokens/${b.id}`;
+      const r = await redirector(status, target);
+      try {
+        const client = createClient({
+          accessToken: f.accessToken,
+          url: r.url,
+          fetch: customFetch,
+          retry: { retries: 2, minTimeout: 1 },
+        });
+        f.server.clearRequests();
+        const error = await deleteToken(client, { instanceId: f.instanceId, apiTokenId: a.id })
+          .then(() => undefined, (e) => e);
+        const where = `${status} ${label}`;
+        assert.instance(error, LosantApiError, where);
+        assert.is((error as LosantApiError).statusCode, status, where);
+        assert.is((error as LosantApiError).type, "Redirect", where);
+        assert.match((error as Error).message, /a redirect, not followed/);
+        assert.not.match((error as Error).message, new RegExp(b.id), "Location is not quoted");
+        // One request to the redirector (not retried), none to where it pointed.
+        assert.equal(r.hits, [
+          `DELETE /instances/${f.instanceId}/tokens/${a.id}?_actions=false&_links=true&_embedded=true`,
+        ], where);
+        assert.is(f.server.requests.length, 0, where);
+        assert.ok(f.server.store.getToken(f.instanceId, b.id), `${where}: B still exists`);
+      } finally {
+        await new Promise((resolve) => r.server.close(resolve));
+      }
+    }
+  }
 });
 
 test.run();

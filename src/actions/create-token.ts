@@ -1,17 +1,22 @@
 import type { Client } from "../client.ts";
-import type { ActionName } from "../pipeline/context.ts";
 import { type ApiToken, ApiTokenSchema } from "../schemas/api-token.ts";
 import { type CreateTokenParams, CreateTokenParamsSchema } from "../schemas/create-token-params.ts";
 import type { ActionSpec } from "./define-action.ts";
 import { type CallOptions, runAction } from "./run-action.ts";
 
 const createTokenAction: ActionSpec<typeof CreateTokenParamsSchema, typeof ApiTokenSchema> = {
-  name: "createToken" as unknown as ActionName,
+  name: "createToken",
   method: "POST",
   params: CreateTokenParamsSchema,
   result: ApiTokenSchema,
   path: (p) => `/instances/${p.instanceId}/tokens`,
   body: (p) => p.apiToken,
+  // No idempotency keys: a resend after an unknown outcome would make a second token.
+  resendable: false,
+  notFoundAfterUnknown: "not-found",
+  // A runtime's silent resend on a reset keep-alive connection would create twice too.
+  ownConnection: true,
+  tokenEvent: { type: "created", tokens: "result" },
 };
 
 /** A token just created: the only time the API sends its `token` secret. */
@@ -39,7 +44,6 @@ export async function createToken(
   params: CreateTokenParams,
   options?: CallOptions,
 ): Promise<CreatedToken> {
-  // Until the pipeline reads an action's own "never resend" declaration, one attempt.
-  const token = await runAction(client, createTokenAction, params, { ...options, retry: false });
+  const token = await runAction(client, createTokenAction, params, options);
   return token as CreatedToken;
 }

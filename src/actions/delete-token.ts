@@ -5,12 +5,19 @@ import type { ActionSpec } from "./define-action.ts";
 import { tokenPath } from "./define-action.ts";
 import { type CallOptions, runAction } from "./run-action.ts";
 
-const deleteTokenAction: ActionSpec<typeof TokenParamsSchema, typeof SuccessSchema> = {
+export const deleteTokenAction: ActionSpec<typeof TokenParamsSchema, typeof SuccessSchema> = {
   name: "deleteToken",
   method: "DELETE",
   params: TokenParamsSchema,
   result: SuccessSchema,
   path: tokenPath,
+  // Deleting twice removes the same token; the second answer is a 404.
+  resendable: true,
+  // After an attempt with no answer, a 404 means that attempt deleted it.
+  notFoundAfterUnknown: { applied: Object.freeze({ success: true, alreadyDeleted: true }) },
+  // A runtime's silent resend of an applied delete would answer 404 with no sign of it.
+  ownConnection: true,
+  tokenEvent: { type: "deleted" },
 };
 
 /**

@@ -2,15 +2,17 @@ import type { Client } from "../client.ts";
 import { type ApiToken, ApiTokenSchema } from "../schemas/api-token.ts";
 import { type TokenParams, TokenParamsSchema } from "../schemas/token-params.ts";
 import type { ActionSpec } from "./define-action.ts";
-import { tokenPath } from "./define-action.ts";
+import { REPEATABLE, tokenPath } from "./define-action.ts";
 import { type CallOptions, runAction } from "./run-action.ts";
 
-const getTokenAction: ActionSpec<typeof TokenParamsSchema, typeof ApiTokenSchema> = {
+export const getTokenAction: ActionSpec<typeof TokenParamsSchema, typeof ApiTokenSchema> = {
   name: "getToken",
   method: "GET",
   params: TokenParamsSchema,
   result: ApiTokenSchema,
   path: tokenPath,
+  ...REPEATABLE,
+  tokenEvent: { type: "fetched", tokens: "result" },
 };
 
 /**

@@ -1,7 +1,7 @@
 import type { Client } from "../client.ts";
 import { type ApiTokensPage, ApiTokensPageSchema } from "../schemas/api-tokens-page.ts";
 import { type ListTokensPageParams, ListTokensPageParamsSchema } from "../schemas/list-params.ts";
-import type { ActionSpec } from "./define-action.ts";
+import { type ActionSpec, REPEATABLE } from "./define-action.ts";
 import { type CallOptions, runAction } from "./run-action.ts";
 
 const LIST_QUERY = [
@@ -13,7 +13,7 @@ const LIST_QUERY = [
   "perPage",
 ] as const;
 
-const listTokensPageAction: ActionSpec<
+export const listTokensPageAction: ActionSpec<
   typeof ListTokensPageParamsSchema,
   typeof ApiTokensPageSchema
 > = {
@@ -27,6 +27,8 @@ const listTokensPageAction: ActionSpec<
     for (const key of LIST_QUERY) if (p[key] !== undefined) query[key] = String(p[key]);
     return query;
   },
+  ...REPEATABLE,
+  tokenEvent: { type: "fetched", tokens: "items" },
 };
 
 /**

@@ -2,16 +2,19 @@ import type { Client } from "../client.ts";
 import { type ApiToken, ApiTokenSchema } from "../schemas/api-token.ts";
 import { type PatchTokenParams, PatchTokenParamsSchema } from "../schemas/patch-token-params.ts";
 import type { ActionSpec } from "./define-action.ts";
-import { tokenPath } from "./define-action.ts";
+import { REPEATABLE, tokenPath } from "./define-action.ts";
 import { type CallOptions, runAction } from "./run-action.ts";
 
-const patchTokenAction: ActionSpec<typeof PatchTokenParamsSchema, typeof ApiTokenSchema> = {
+export const patchTokenAction: ActionSpec<typeof PatchTokenParamsSchema, typeof ApiTokenSchema> = {
   name: "patchToken",
   method: "PATCH",
   params: PatchTokenParamsSchema,
   result: ApiTokenSchema,
   path: tokenPath,
   body: (p) => p.apiToken,
+  // The identical body sent twice leaves the same token.
+  ...REPEATABLE,
+  tokenEvent: { type: "updated", tokens: "result" },
 };
 
 /**

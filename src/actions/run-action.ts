@@ -1,7 +1,7 @@
 import type * as v from "valibot";
 import { type Client, coreOf } from "../client.ts";
 import { nextCallId } from "../call-id.ts";
-import type { RequestContext } from "../pipeline/context.ts";
+import type { RequestContext } from "../types.ts";
 import { buildRunner, type Runner } from "../pipeline/build.ts";
 import { type CallOptions, mergeRetry } from "../options.ts";
 import { CallOptionsSchema } from "../schemas/client-options.ts";
@@ -41,6 +41,8 @@ export async function runAction<P extends v.GenericSchema, R extends v.GenericSc
 
   const ctx: RequestContext = {
     action: spec.name,
+    // The spec itself: it carries the action's semantics, and costs no copy per call.
+    semantics: spec,
     callId: nextCallId(),
     params,
     instanceId: params.instanceId,

@@ -1,9 +1,14 @@
 import { readFile } from "node:fs/promises";
 import { InvalidArgumentError } from "commander";
+import * as v from "valibot";
+import { IdSchema } from "../../mod.ts";
 import { UsageError } from "./exit-codes.ts";
+import { printable } from "./output.ts";
 
-/** Losant ids: 24 hex digits. */
-export const ID_PATTERN = /^[A-Fa-f\d]{24}$/;
+/** Whether `value` is a Losant id (24 hex digits): the library's one definition. */
+export function isId(value: unknown): value is string {
+  return v.is(IdSchema, value);
+}
 
 /**
  * commander's collector for a repeatable option (`--instance a --instance b`).
@@ -34,15 +39,15 @@ export function positiveInt(value: string): number {
  * cmd.option("--instance <id>", "the instance", id);
  */
 export function id(value: string): string {
-  if (!ID_PATTERN.test(value)) throw new InvalidArgumentError("must be a 24 hex digit id");
+  if (!isId(value)) throw new InvalidArgumentError("must be a 24 hex digit id");
   return value;
 }
 
 /** Throws a UsageError naming the first argument that is not an id. */
 export function checkIds(values: readonly string[], what: string): string[] {
   for (const value of values) {
-    if (!ID_PATTERN.test(value)) {
-      throw new UsageError(`${what} "${value}" is not a 24 hex digit id`);
+    if (!isId(value)) {
+      throw new UsageError(`${what} "${printable(value)}" is not a 24 hex digit id`);
     }
   }
   return [...values];

@@ -1,34 +1,39 @@
-import process from "node:process";
-import { createInterface } from "node:readline/promises";
 import { UsageError } from "./exit-codes.ts";
 import type { Io } from "./io.ts";
+
+/** What `confirm` needs to know besides the question. */
+export interface ConfirmOptions {
+  /** `--yes`: do not ask. */
+  yes?: boolean;
+  /** stdin was the access token (`--token-file -`), so no answer can come from it. */
+  stdinUsed?: boolean;
+}
 
 /**
  * Asks before a destructive change. `--yes` skips the question; without a person at the
  * terminal and without `--yes` the command refuses (exit 2), as `gh` does, because a
- * script that pipes into the CLI must say explicitly that it means it.
+ * script that pipes into the CLI must say explicitly that it means it. When stdin carried
+ * the access token (`--token-file -`) it cannot carry an answer too: `--yes` is required.
  *
  * @example
- * if (!(await confirm("Delete 12 tokens?", { yes: options.yes }, io))) return EXIT.failed;
+ * if (!(await confirm("Delete 12 tokens?", { yes: options.yes }, io))) return EXIT.declined;
  */
 export async function confirm(
   question: string,
-  options: { yes?: boolean },
+  options: ConfirmOptions,
   io: Io,
 ): Promise<boolean> {
   if (options.yes) return true;
+  if (options.stdinUsed) {
+    throw new UsageError(
+      "stdin carried the access token (--token-file -), so it cannot answer the " +
+        "confirmation: pass --yes to proceed",
+    );
+  }
   if (!io.interactive) {
     throw new UsageError("refusing to change tokens without confirmation: pass --yes to proceed");
   }
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: false });
-  try {
-    io.err(`${question} [y/N] `);
-    const answer = await new Promise<string>((resolve) => {
-      rl.once("line", resolve);
-      rl.once("close", () => resolve(""));
-    });
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
-  }
+  io.err(`${question} [y/N] `);
+  const answer = (await io.readLine()) ?? "";
+  return /^y(es)?$/i.test(answer.trim());
 }

@@ -8,7 +8,8 @@ import type { Io } from "./io.ts";
  * @example
  * io.out(table([["ID", "NAME"], [token.id, token.name ?? ""]]));
  */
-export function table(rows: readonly (readonly string[])[]): string {
+export function table(raw: readonly (readonly string[])[]): string {
+  const rows = raw.map((row) => row.map(printable));
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
@@ -18,6 +19,26 @@ export function table(rows: readonly (readonly string[])[]): string {
       row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ")
     )
     .join("\n") + "\n";
+}
+
+// C0 controls (ESC starts every ANSI sequence), DEL, C1 controls (CSI is 0x9b), and the
+// bidirectional overrides that make a name read differently from what it is.
+// deno-lint-ignore no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from the server (a token's name, a message) made safe to print: every control
+ * character becomes a visible escape, so a name cannot move the cursor, recolour the
+ * terminal or hide itself. JSON output needs no such care: JSON.stringify escapes them.
+ *
+ * @example
+ * printable("ci-\u001b[31mred"); // "ci-\\x1b[31mred"
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u{${code.toString(16)}}`;
+  });
 }
 
 /** A token without its secret, for output: the API sends `token` only on create. */
@@ -86,5 +107,5 @@ export function describeError(error: unknown): string {
   const e = error as Error & { statusCode?: number; requestId?: string };
   const status = e.statusCode === undefined ? "" : ` (HTTP ${e.statusCode})`;
   const request = e.requestId === undefined ? "" : ` [request ${e.requestId}]`;
-  return `${e.message}${status}${request}`;
+  return printable(`${e.message}${status}${request}`);
 }

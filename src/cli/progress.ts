@@ -1,6 +1,6 @@
 import process from "node:process";
 import cliProgress from "cli-progress";
-import type { BatchProgress } from "../batch/report.ts";
+import type { BatchProgress } from "../batch/mod.ts";
 import type { Io } from "./io.ts";
 
 /** The counts a progress view shows: a subset of the batch engine's BatchProgress. */
@@ -14,7 +14,27 @@ export type ProgressCounts =
 /** Live progress of a bulk job on stderr. */
 export interface ProgressView {
   update(counts: ProgressCounts): void;
+  /** Stops drawing for good: later updates are ignored, so nothing overwrites a summary. */
   stop(): void;
+}
+
+/** How the view is drawn. */
+export interface ProgressViewOptions {
+  /** A live bar (stderr is a terminal) or plain lines. */
+  live: boolean;
+  /** `--concurrency`: at most this many calls are on the wire. */
+  concurrency: number;
+}
+
+/**
+ * The engine counts as in flight every item it has started and not finished, which
+ * includes items waiting to retry or for a free slot, up to twice the concurrency. The
+ * line says so instead of claiming more calls on the wire than `--concurrency` allows.
+ */
+function inFlightText(inFlight: number, concurrency: number): string {
+  const onWire = Math.min(inFlight, concurrency);
+  const waiting = inFlight - onWire;
+  return `in-flight ${onWire}${waiting > 0 ? ` (+${waiting} waiting to retry or for a slot)` : ""}`;
 }
 
 /**
@@ -22,7 +42,7 @@ export interface ProgressView {
  * (`progress: 40/150 ok 38 failed 2 ...`), which logs and CI output keep readable.
  *
  * @example
- * const view = createProgressView(io, items.length, "deactivate");
+ * const view = createProgressView(io, items.length, "deactivate", { live: false, concurrency: 8 });
  * const report = await patchTokens(client, items, { onProgress: (p) => view.update(p) });
  * view.stop();
  */
@@ -30,42 +50,50 @@ export function createProgressView(
   io: Io,
   total: number,
   label: string,
-  live = io.stderrIsTty,
+  options: ProgressViewOptions,
 ): ProgressView {
-  if (!live) {
+  let stopped = false;
+  if (!options.live) {
     let last = "";
     return {
       update(c) {
+        if (stopped) return;
         const line = `progress: ${c.done}/${total} ok ${c.succeeded} failed ${c.failed} ` +
-          `skipped ${c.skipped} cancelled ${c.cancelled} in-flight ${c.inFlight} ` +
-          `${c.ratePerSecond.toFixed(1)}/s\n`;
+          `skipped ${c.skipped} cancelled ${c.cancelled} ` +
+          `${inFlightText(c.inFlight, options.concurrency)} ${c.ratePerSecond.toFixed(1)}/s\n`;
         if (line !== last) io.err(line);
         last = line;
       },
-      stop() {},
+      stop: () => void (stopped = true),
     };
   }
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format:
-        `${label} {bar} {percentage}% | {value}/{total} | ok {ok} failed {failed} skipped {skipped} | {rate}/s`,
+      format: `${label} {bar} {percentage}% | {value}/{total} | ok {ok} failed {failed} ` +
+        "skipped {skipped} | {inFlight} | {rate}/s",
       hideCursor: true,
       clearOnComplete: false,
       etaBuffer: 50,
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(total, 0, { ok: 0, failed: 0, skipped: 0, rate: "0.0" });
+  bar.start(total, 0, { ok: 0, failed: 0, skipped: 0, rate: "0.0", inFlight: "in-flight 0" });
   return {
     update(c) {
+      if (stopped) return;
       bar.update(c.done, {
         ok: c.succeeded,
         failed: c.failed,
         skipped: c.skipped,
         rate: c.ratePerSecond.toFixed(1),
+        inFlight: inFlightText(c.inFlight, options.concurrency),
       });
     },
-    stop: () => bar.stop(),
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      bar.stop();
+    },
   };
 }

@@ -4,14 +4,17 @@ import { UsageError } from "./exit-codes.ts";
 export interface Renamer {
   /** The glob the API filters on (the `--from` pattern as given). */
   readonly filter: string;
+  /** The `--to` pattern: as a glob, it matches every name a rename can give. */
+  readonly to: string;
   /** The new name for `name`, or undefined when `name` does not match `--from`. */
   rename(name: string): string | undefined;
 }
 
 /**
- * Compiles `rename --from 'ci-*' --to 'old-ci-*'`: each `*` of `--to` takes what the
- * `*` in the same position of `--from` matched, as `mmv` and `rename` tools do. Matching
- * is case-insensitive, as Losant's list filter is.
+ * Compiles `rename --from 'ci-*' --to 'old-ci-*'`: each `*` of `--to` takes what the `*` in
+ * the same position of `--from` matched, as `mmv` and `rename` tools do. Matching is
+ * case-insensitive, as Losant's list filter is. `--to` must have exactly as many `*` as
+ * `--from`: with fewer, what a dropped `*` matched is lost, and two names can become one.
  *
  * @example
  * compileRename("ci-*", "old-ci-*").rename("ci-build-3"); // "old-ci-build-3"
@@ -20,12 +23,13 @@ export function compileRename(from: string, to: string): Renamer {
   const fromStars = from.split("*").length - 1;
   const toStars = to.split("*").length - 1;
   if (fromStars === 0) throw new UsageError("--from must contain a * (e.g. 'ci-*')");
-  if (toStars > fromStars) {
+  if (to.trim() === "") throw new UsageError("--to must not be empty");
+  if (toStars !== fromStars) {
     throw new UsageError(
-      `--to has ${toStars} * but --from only ${fromStars}: each * of --to takes one of --from`,
+      `--to has ${toStars} * and --from ${fromStars}: each * of --to takes what the same * of ` +
+        "--from matched, so they need as many (with fewer, two names could become one)",
     );
   }
-  if (to.trim() === "") throw new UsageError("--to must not be empty");
   const source = from.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")).join(
     "(.*)",
   );
@@ -33,6 +37,7 @@ export function compileRename(from: string, to: string): Renamer {
   const toParts = to.split("*");
   return {
     filter: from,
+    to,
     rename(name) {
       const match = pattern.exec(name);
       if (match === null) return undefined;

@@ -3,19 +3,19 @@ import { EXIT, UsageError } from "./exit-codes.ts";
 import type { Io } from "./io.ts";
 import { describeError } from "./output.ts";
 import { type GlobalOptions, openSession, type Session } from "./session.ts";
-import { handleInterrupts, InterruptedError, type Interrupts } from "./signals.ts";
+import { STOP_EXIT, type Stops, watchStops } from "./stops.ts";
 
 /** What a command's body is given. */
 export interface CommandContext {
   readonly io: Io;
   readonly session: Session;
-  readonly interrupts: Interrupts;
+  readonly stops: Stops;
 }
 
 /**
- * Runs a command body in a session, with Ctrl-C handling, and turns what it throws into
- * the exit code: bad usage or bad input 2, an interrupt 130, any other failure 1. The
- * session (the embedded server) is always closed.
+ * Runs a command body in a session, with Ctrl-C, SIGTERM and a closed stdout handled, and
+ * turns what it throws into the exit code: bad usage or bad input 2, a stop its own code
+ * (stops.ts), any other failure 1. The session (the embedded server) is always closed.
  *
  * @example
  * const code = await runCommand(io, globals, async ({ session }) => {
@@ -29,23 +29,25 @@ export async function runCommand(
   body: (ctx: CommandContext) => Promise<number>,
 ): Promise<number> {
   let session: Session | undefined;
-  const interrupts = handleInterrupts(io);
+  const stops = watchStops(io);
   try {
     session = await openSession(globals, io);
-    return await body({ io, session, interrupts });
+    const code = await body({ io, session, stops });
+    return stops.reason === undefined ? code : STOP_EXIT[stops.reason];
   } catch (error) {
-    return reportFailure(io, error);
+    return reportFailure(io, error, stops);
   } finally {
-    interrupts.dispose();
+    stops.dispose();
     await session?.close();
   }
 }
 
 /** Prints `error: ...` on stderr and returns the exit code the error means. */
-export function reportFailure(io: Io, error: unknown): number {
-  if (error instanceof InterruptedError) {
-    io.err("interrupted\n");
-    return EXIT.aborted;
+export function reportFailure(io: Io, error: unknown, stops?: Stops): number {
+  if (stops?.reason !== undefined) {
+    // Whatever the stop broke (an aborted listing) is the stop, already explained.
+    if (stops.reason === "SIGINT" || stops.reason === "SIGTERM") io.err("interrupted\n");
+    return STOP_EXIT[stops.reason];
   }
   io.err(`error: ${describeError(error)}\n`);
   return error instanceof UsageError || error instanceof LosantValidationError

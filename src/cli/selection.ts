@@ -1,5 +1,5 @@
-import { type ApiToken, type Client, LosantError } from "../../mod.ts";
-import { readConsistentListing } from "../listing/read-listing.ts";
+import type { ApiToken, Client } from "../../mod.ts";
+import { selectTokens } from "../batch/mod.ts";
 
 /** Which tokens a bulk command touches. */
 export interface SelectionOptions {
@@ -19,9 +19,10 @@ export interface Selected {
 
 /**
  * Reads the whole selection before anything changes, so the confirmation can say what
- * will be touched per instance and the job does not page through a listing it is
- * changing (a delete shifts every later page). A listing that keeps shifting under
- * someone else's changes is refused rather than acted on half-read.
+ * will be touched per instance. The listing is the library's `selectTokens` (complete and
+ * consistent per instance, or refused); its `where` test sees each listed token, which is
+ * how the CLI keeps the names and statuses it shows in the plan. Tokens come per instance,
+ * by name.
  *
  * @example
  * const selected = await selectForCli(client, { instances, filter: "ci-*" }, signal);
@@ -32,30 +33,37 @@ export async function selectForCli(
   signal?: AbortSignal,
 ): Promise<Selected[]> {
   const now = Date.now();
-  const selected: Selected[] = [];
-  for (const instanceId of options.instances) {
-    // The API filters on one field: a name glob narrows most; status is checked here.
-    const filter = options.filter !== undefined
-      ? { filterField: "name" as const, filter: options.filter }
-      : options.status !== undefined
-      ? { filterField: "status" as const, filter: options.status }
-      : {};
-    const listing = await readConsistentListing(client, { instanceId, ...filter }, { signal });
-    if (!listing.consistent) {
-      throw new LosantError(
-        `the tokens of instance ${instanceId} kept changing while they were listed; try again`,
-      );
+  // Token ids are unique across instances (they are object ids).
+  const seen = new Map<string, ApiToken>();
+  const where = (token: ApiToken): boolean => {
+    if (options.status !== undefined && token.status !== options.status) return false;
+    if (options.expired && !(token.expirationDate && Date.parse(token.expirationDate) <= now)) {
+      return false;
     }
-    const tokens = [...listing.tokens.values()].sort((a, b) =>
-      (a.name ?? "").localeCompare(b.name ?? "")
-    );
-    for (const token of tokens) {
-      if (options.status !== undefined && token.status !== options.status) continue;
-      if (options.expired && !(token.expirationDate && Date.parse(token.expirationDate) <= now)) {
-        continue;
-      }
-      selected.push({ instanceId, token });
-    }
+    seen.set(token.id.toLowerCase(), token);
+    return true;
+  };
+  // The API filters on one field: a name glob narrows most; status is then checked in `where`.
+  const filter = options.filter !== undefined
+    ? { filterField: "name" as const, filter: options.filter }
+    : options.status !== undefined
+    ? { filterField: "status" as const, filter: options.status }
+    : {};
+  const byInstance = new Map<string, Selected[]>();
+  const items = selectTokens(client, {
+    instanceIds: options.instances,
+    ...filter,
+    where,
+    callOptions: { signal },
+  });
+  for await (const { instanceId, apiTokenId } of items) {
+    const token = seen.get(apiTokenId.toLowerCase());
+    if (token === undefined) continue;
+    const list = byInstance.get(instanceId) ?? [];
+    list.push({ instanceId, token });
+    byInstance.set(instanceId, list);
   }
-  return selected;
+  const byName = (a: Selected, b: Selected) =>
+    (a.token.name ?? "").localeCompare(b.token.name ?? "");
+  return [...byInstance.values()].flatMap((list) => list.sort(byName));
 }

@@ -3,7 +3,6 @@ import { startEmbedded } from "./embedded.ts";
 import { UsageError } from "./exit-codes.ts";
 import type { Io } from "./io.ts";
 import { createCliLogger } from "./logger.ts";
-import type { Logger } from "../logging/logger.ts";
 import { readAccessToken, selfTokenId } from "./token-source.ts";
 
 /** The options every command accepts (commander's program-level options). */
@@ -24,16 +23,16 @@ export interface Session {
   readonly defaultInstances?: readonly string[];
   /** Where the client points, for messages. */
   readonly url: string;
-  /** The CLI's pino logger under `--verbose` (progress and summaries go to it at info). */
-  readonly logger?: Logger;
   readonly verbose: boolean;
+  /** stdin carried the access token (`--token-file -`): no prompt can read it. */
+  readonly stdinUsed: boolean;
   close(): Promise<void>;
 }
 
 /**
- * Opens the session a command runs in: the embedded server or `--url` (default
- * https://api.losant.com), the access token from its source, and a pino logger on stderr
- * when `--verbose` asks for one.
+ * Opens the session a command runs in: the embedded server, or `--url`, else
+ * `LOSANT_API_URL` (as losant-cli reads it), else https://api.losant.com; the access token
+ * from its source; a pino logger on stderr when `--verbose` asks for one.
  *
  * @example
  * const session = await openSession({ embedded: true }, io);
@@ -44,6 +43,7 @@ export async function openSession(globals: GlobalOptions, io: Io): Promise<Sessi
     throw new UsageError("--embedded and --url cannot be used together");
   }
   const logger = globals.verbose ? createCliLogger("debug") : undefined;
+  const verbose = globals.verbose === true;
   if (globals.embedded) {
     const embedded = await startEmbedded();
     io.err(
@@ -59,23 +59,24 @@ export async function openSession(globals: GlobalOptions, io: Io): Promise<Sessi
       selfTokenId: selfTokenId(embedded.accessToken),
       defaultInstances: embedded.instanceIds,
       url: embedded.server.url,
-      logger,
-      verbose: globals.verbose === true,
+      verbose,
+      stdinUsed: false,
       close: () => embedded.server.close(),
     };
   }
   const accessToken = await readAccessToken(globals, io);
+  const url = globals.url ?? (io.env.LOSANT_API_URL?.trim() || undefined);
   const client = createClient({
     accessToken,
-    ...(globals.url !== undefined ? { url: globals.url } : {}),
+    ...(url !== undefined ? { url } : {}),
     ...(logger ? { logger } : {}),
   });
   return {
     client,
     selfTokenId: selfTokenId(accessToken),
     url: client.url,
-    logger,
-    verbose: globals.verbose === true,
+    verbose,
+    stdinUsed: globals.tokenFile === "-",
     close: () => Promise.resolve(),
   };
 }

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { isId } from "./args.ts";
 import { UsageError } from "./exit-codes.ts";
 import type { Io } from "./io.ts";
 
@@ -9,14 +10,20 @@ export interface TokenSourceOptions {
 }
 
 /**
- * The access token: `--token-file`, else `--token` (with a warning: a value on the command
- * line lands in shell history and in `ps` output), else `LOSANT_API_TOKEN`. Like `gh` and
- * `aws`, an explicit flag beats the environment.
+ * The access token: `--token-file` (`-` for stdin, as in `docker login --password-stdin`),
+ * else `--token` (with a warning: a value on the command line lands in shell history and in
+ * `ps` output), else `LOSANT_API_TOKEN`. Like `gh` and `aws`, an explicit flag beats the
+ * environment.
  *
  * @example
  * const accessToken = await readAccessToken({ tokenFile: "~/.losant-token" }, io);
  */
 export async function readAccessToken(options: TokenSourceOptions, io: Io): Promise<string> {
+  if (options.tokenFile === "-") {
+    const token = (await io.readStdin()).trim();
+    if (token === "") throw new UsageError("--token-file -: stdin is empty");
+    return token;
+  }
   if (options.tokenFile !== undefined) {
     let text: string;
     try {
@@ -60,7 +67,7 @@ export function selfTokenId(accessToken: string): string | undefined {
     const base64 = payload.replace(/-/g, "+").replace(/_/g, "/");
     const json = JSON.parse(atob(base64 + "=".repeat((4 - base64.length % 4) % 4)));
     const sub = (json as { sub?: unknown }).sub;
-    return typeof sub === "string" && /^[A-Fa-f\d]{24}$/.test(sub) ? sub : undefined;
+    return typeof sub === "string" && isId(sub) ? sub : undefined;
   } catch {
     return undefined;
   }

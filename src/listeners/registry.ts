@@ -1,6 +1,6 @@
 import type { ClientCore, SharedState } from "../client.ts";
 import type { EventSlotName, EventTap } from "../pipeline/events.ts";
-import type { Middleware } from "../pipeline/context.ts";
+import type { Middleware } from "../types.ts";
 import { redactEvent } from "../scrub.ts";
 
 /** A function told about each event; what it returns is ignored (a rejection is caught). */

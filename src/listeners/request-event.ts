@@ -1,4 +1,4 @@
-import type { ActionName } from "../pipeline/context.ts";
+import type { ActionName } from "../types.ts";
 
 /**
  * The life of one attempt: `request`, then `response` or `error`; after a failed attempt

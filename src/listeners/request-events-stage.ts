@@ -1,5 +1,6 @@
+import { requestIdOf } from "../call-id.ts";
 import { LosantApiError, LosantResponseError } from "../errors.ts";
-import type { Middleware, RequestContext } from "../pipeline/context.ts";
+import type { Middleware, RequestContext } from "../types.ts";
 import { emit, type Registry } from "./registry.ts";
 import type { RequestEvent } from "./request-event.ts";
 
@@ -28,7 +29,7 @@ export function requestEventsTap(registry: Registry<RequestEvent>): Middleware {
       apiTokenId: ctx.apiTokenId,
       attempt: ctx.attempt,
       callId: ctx.callId,
-      requestId: `${ctx.callId}-${ctx.attempt}`,
+      requestId: requestIdOf(ctx.callId, ctx.attempt),
       ...more,
       at: new Date().toISOString(),
     };
@@ -45,7 +46,7 @@ export function requestEventsTap(registry: Registry<RequestEvent>): Middleware {
         if (registry.entries.size === 0) return;
         send(ctx, "retry", {
           attempt: info.attempt,
-          requestId: `${ctx.callId}-${info.attempt}`,
+          requestId: requestIdOf(ctx.callId, info.attempt),
           status: statusOf(info.reason),
           error: info.reason,
           delayMs: info.delayMs,

@@ -1,11 +1,12 @@
 import type { ApiToken } from "../schemas/api-token.ts";
 
-/** What happened to a token, as seen through one successful call. */
-export type TokenEventType = "fetched" | "updated" | "deleted";
+import type { TokenEventType } from "../types.ts";
+
+export type { TokenEventType };
 
 /**
  * One token seen by a call: `getToken` and every listed token → `fetched`, `patchToken` →
- * `updated`, `deleteToken` → `deleted`. Events are frozen: every listener sees the same value.
+ * `updated`, `deleteToken` → `deleted`, a create → `created` (each action declares which). Events are frozen: every listener sees the same value.
  */
 export interface TokenEvent {
   readonly type: TokenEventType;

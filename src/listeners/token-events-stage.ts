@@ -1,10 +1,10 @@
 import type { ClientCore } from "../client.ts";
-import type { Middleware, RequestContext } from "../pipeline/context.ts";
+import type { Middleware, RequestContext } from "../types.ts";
 import type { ApiToken } from "../schemas/api-token.ts";
-import type { ApiTokensPage } from "../schemas/api-tokens-page.ts";
 import type { DeleteResult } from "../schemas/success.ts";
 import { changedFields } from "./changed-fields.ts";
 import { deepFreeze } from "./deep-freeze.ts";
+import { redactToken } from "../scrub.ts";
 import { emit, type Registry } from "./registry.ts";
 import { createTokenCache, type TokenCache } from "./token-cache.ts";
 import type { TokenEvent, TokenEventType } from "./token-event.ts";
@@ -32,34 +32,38 @@ export function tokenEventsTap(core: ClientCore, registry: Registry<TokenEvent>)
   };
 }
 
+// What each action emits is its own declaration (`ctx.semantics.tokenEvent`): no list of
+// action names here, and no branch that silently emits nothing for an action it forgot.
 function tokenEventsOf(ctx: RequestContext, cache: TokenCache, at: string): TokenEvent[] {
-  switch (ctx.action) {
-    case "getToken":
-      return [seen("fetched", ctx, ctx.result as ApiToken, cache, at)];
-    case "patchToken":
-      return [seen("updated", ctx, ctx.result as ApiToken, cache, at)];
-    case "listTokensPage":
-      return (ctx.result as ApiTokensPage).items.map((token) =>
-        seen("fetched", ctx, token, cache, at)
-      );
-    case "deleteToken": {
-      const apiTokenId = ctx.apiTokenId!;
-      const previous = cache.get(ctx.instanceId, apiTokenId);
-      cache.delete(ctx.instanceId, apiTokenId);
-      const event: Record<string, unknown> = {
-        type: "deleted",
-        instanceId: ctx.instanceId,
-        apiTokenId,
-        callId: ctx.callId,
-        at,
-      };
-      if (previous !== undefined) event.previous = previous;
-      if ((ctx.result as DeleteResult | undefined)?.alreadyDeleted) event.alreadyDeleted = true;
-      return [Object.freeze(event) as unknown as TokenEvent];
-    }
-    default:
+  const declared = ctx.semantics.tokenEvent;
+  switch (declared.type) {
+    case "none":
       return [];
+    case "deleted":
+      return [deleted(ctx, cache, at)];
+    default: {
+      const tokens = declared.tokens === "items"
+        ? (ctx.result as { items: readonly ApiToken[] }).items
+        : [ctx.result as ApiToken];
+      return tokens.map((token) => seen(declared.type, ctx, token, cache, at));
+    }
   }
+}
+
+function deleted(ctx: RequestContext, cache: TokenCache, at: string): TokenEvent {
+  const apiTokenId = ctx.apiTokenId!;
+  const previous = cache.get(ctx.instanceId, apiTokenId);
+  cache.delete(ctx.instanceId, apiTokenId);
+  const event: Record<string, unknown> = {
+    type: "deleted",
+    instanceId: ctx.instanceId,
+    apiTokenId,
+    callId: ctx.callId,
+    at,
+  };
+  if (previous !== undefined) event.previous = previous;
+  if ((ctx.result as DeleteResult | undefined)?.alreadyDeleted) event.alreadyDeleted = true;
+  return Object.freeze(event) as unknown as TokenEvent;
 }
 
 function seen(
@@ -74,7 +78,8 @@ function seen(
   const token = deepFreeze(structuredClone(result));
   const apiTokenId = ctx.apiTokenId ?? token.id;
   const previous = cache.get(ctx.instanceId, apiTokenId);
-  cache.set(ctx.instanceId, apiTokenId, token);
+  // The cache is what later events call `previous`: it never keeps a created token's secret.
+  cache.set(ctx.instanceId, apiTokenId, redactToken(token));
   const event: Record<string, unknown> = {
     type,
     instanceId: ctx.instanceId,

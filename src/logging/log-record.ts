@@ -1,4 +1,5 @@
-import type { RequestContext } from "../pipeline/context.ts";
+import { requestIdOf } from "../call-id.ts";
+import type { RequestContext } from "../types.ts";
 
 /**
  * Log records are built from an allow-list of fields, never by copying an object: a
@@ -81,7 +82,7 @@ export function requestRecord(
     instanceId: ctx.instanceId,
     attempt: ctx.attempt,
     callId: ctx.callId,
-    requestId: `${ctx.callId}-${ctx.attempt}`,
+    requestId: requestIdOf(ctx.callId, ctx.attempt),
   };
   if (ctx.apiTokenId !== undefined) record.apiTokenId = ctx.apiTokenId;
   const status = extra.status ?? statusOf(extra.error);

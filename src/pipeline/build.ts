@@ -1,9 +1,15 @@
 import type * as v from "valibot";
-import type { Client, ClientCore } from "../client.ts";
 import { compose } from "./compose.ts";
-import type { Middleware, RequestContext } from "./context.ts";
-import { eventTapStage, REQUEST_EVENTS, TOKEN_EVENTS } from "./events.ts";
-import { headersStage } from "./headers.ts";
+import type { Middleware, RequestContext, Terminal } from "../types.ts";
+import type { Clock } from "../clock.ts";
+import {
+  type EventSlotName,
+  type EventTap,
+  eventTapStage,
+  REQUEST_EVENTS,
+  TOKEN_EVENTS,
+} from "./events.ts";
+import { type HeaderOptions, headersStage } from "./headers.ts";
 import { attemptLoggingStage, callLoggingStage } from "./logging.ts";
 import { activeLogger } from "../logging/logger.ts";
 import { isPerCall } from "./placement.ts";
@@ -13,6 +19,24 @@ import { timeoutStage } from "./timeout.ts";
 
 /** Runs one call through the whole pipeline; the result is left in `ctx.result`. */
 export type Runner = (ctx: RequestContext) => Promise<void>;
+
+/**
+ * What a pipeline is built from: the client's middleware and header options, and its
+ * private parts. Named here, structurally, so the pipeline never imports the client.
+ */
+export interface PipelineConfig extends HeaderOptions {
+  readonly middleware: readonly Middleware[];
+}
+
+/** The client's private parts the pipeline uses (see `ClientCore`). */
+export interface PipelineCore {
+  readonly transport: Terminal;
+  readonly logger?: object;
+  /** Every wait of the client: attempt timeouts, retry delays. */
+  readonly clock: Clock;
+  /** Where the listener registries live; read per call by the event taps. */
+  readonly shared: { readonly [K in EventSlotName]?: EventTap };
+}
 
 /**
  * The pipeline, in the one order that matters, outermost first:
@@ -27,8 +51,8 @@ export type Runner = (ctx: RequestContext) => Promise<void>;
  * chain keeps compose's `next()`-called-twice guard.
  */
 export function buildRunner(
-  client: Client,
-  core: ClientCore,
+  client: PipelineConfig,
+  core: PipelineCore,
   resultSchema: v.GenericSchema,
 ): Runner {
   const user = client.middleware;

@@ -1,7 +1,6 @@
-import type { Middleware, RequestContext } from "./context.ts";
+import type { Middleware, RequestContext, Terminal } from "../types.ts";
 
-/** The end of a chain: the transport, or the next chain. */
-export type Terminal = (ctx: RequestContext) => Promise<void>;
+export type { Terminal };
 
 /**
  * Composes middleware into one function, koa/hono style: each stage runs around the

@@ -1,5 +1,4 @@
-import type { ClientCore } from "../client.ts";
-import type { Middleware } from "./context.ts";
+import type { Middleware } from "../types.ts";
 
 /** Where `onTokenEvent` keeps its listeners in the client's shared state. */
 export const TOKEN_EVENTS = "tokenEvents";
@@ -26,7 +25,10 @@ export interface EventTap {
  * @example
  * const perCall = [eventTapStage(core, TOKEN_EVENTS), responseStage(schema)];
  */
-export function eventTapStage(core: ClientCore, key: EventSlotName): Middleware {
+export function eventTapStage(
+  core: { readonly shared: { readonly [K in EventSlotName]?: EventTap } },
+  key: EventSlotName,
+): Middleware {
   const shared = core.shared;
   return (ctx, next) => {
     const tap: EventTap | undefined = shared[key];

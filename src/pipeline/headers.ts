@@ -1,6 +1,7 @@
+import { requestIdOf } from "../call-id.ts";
 import { LosantValidationError } from "../errors.ts";
 import { HEADER_TEXT, HEADER_TEXT_MESSAGE } from "../schemas/input.ts";
-import type { Middleware } from "./context.ts";
+import type { Middleware } from "../types.ts";
 
 /** What the headers stage needs from the client's settings. */
 export interface HeaderOptions {
@@ -28,7 +29,7 @@ export function headersStage(options: HeaderOptions): Middleware {
     if (domain !== undefined) headers["losantdomain"] = domain;
     if (userAgent !== undefined) headers["user-agent"] ??= userAgent;
     if (ctx.body !== undefined) headers["content-type"] = "application/json";
-    headers["x-request-id"] = `${ctx.callId}-${ctx.attempt}`;
+    headers["x-request-id"] = requestIdOf(ctx.callId, ctx.attempt);
     for (const name in headers) {
       if (!HEADER_TEXT.test(headers[name])) throw badHeader(name, ctx.action);
     }

@@ -1,4 +1,4 @@
-import type { Middleware, RequestContext } from "./context.ts";
+import type { Middleware, RequestContext } from "../types.ts";
 
 /**
  * Octokit-style hooks built on middleware, for users who want one step, not a whole stage.
@@ -6,7 +6,8 @@ import type { Middleware, RequestContext } from "./context.ts";
  */
 
 /**
- * Runs before the request is sent; may change `ctx` or set `ctx.result` to skip sending.
+ * Runs before the request is sent; may change `ctx` or set `ctx.result` to skip sending
+ * (the action's result schema checks that value as it would a response body).
  *
  * @example
  * const traced = use(client, before((ctx) => { ctx.headers["x-trace"] = traceId(); }));
@@ -32,23 +33,27 @@ export function after(hook: (ctx: RequestContext) => void | Promise<void>): Midd
 }
 
 /**
- * Runs when the rest of the pipeline throws. Rethrow (or throw another error) to fail;
- * return normally after setting `ctx.result` to recover.
+ * Runs when the rest of the pipeline throws. The hook never hides a failure: it recovers
+ * only by returning a value, which becomes the call's result (and is checked by the
+ * action's result schema, like a response body). Returning nothing (a hook that only logs)
+ * lets the original error propagate, unchanged; throwing fails with what it threw.
  *
  * @example
- * const lenient = use(client, onError((error, ctx) => {
- *   if (error instanceof LosantApiError && error.statusCode === 404) ctx.result = null;
- *   else throw error;
+ * const logged = use(client, onError((error, ctx) => log.warn({ error }, ctx.action)));
+ * const cached = use(client, onError((error, ctx) => {
+ *   if (error instanceof LosantNetworkError) return cache.get(ctx.apiTokenId); // undefined: fail
  * }));
  */
 export function onError(
-  hook: (error: unknown, ctx: RequestContext) => void | Promise<void>,
+  hook: (error: unknown, ctx: RequestContext) => unknown,
 ): Middleware {
   return async (ctx, next) => {
     try {
       await next();
     } catch (error) {
-      await hook(error, ctx);
+      const recovered = await hook(error, ctx);
+      if (recovered === undefined) throw error;
+      ctx.result = recovered;
     }
   };
 }

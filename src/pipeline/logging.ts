@@ -1,6 +1,7 @@
+import { requestIdOf } from "../call-id.ts";
 import { enabled, type Logger } from "../logging/logger.ts";
 import { requestMessage, requestRecord } from "../logging/log-record.ts";
-import type { Middleware } from "./context.ts";
+import type { Middleware } from "../types.ts";
 import type { RetryInfo } from "./retry-options.ts";
 
 /**
@@ -53,7 +54,7 @@ export function callLoggingStage(logger: Logger): Middleware {
         const record = {
           ...requestRecord(ctx, { error: info.reason }),
           attempt: failed,
-          requestId: `${ctx.callId}-${failed}`,
+          requestId: requestIdOf(ctx.callId, failed),
           nextAttempt: info.attempt,
           delayMs: info.delayMs,
         };

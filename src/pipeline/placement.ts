@@ -1,4 +1,4 @@
-import type { Middleware } from "./context.ts";
+import type { Middleware } from "../types.ts";
 
 const PER_CALL = Symbol.for("losant-tokens.perCall");
 

@@ -18,9 +18,10 @@ export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 5
 const RETRY_AFTER_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 
 /**
- * Whether another attempt could succeed: no response at all, an attempt timeout, or a
- * retryable status. Everything else (4xx, bad input, a response of the wrong shape, a
- * user middleware's own error) would fail the same way again.
+ * Whether another attempt could succeed (whether the failure is transient): no response at
+ * all, an attempt timeout, or a retryable status. Everything else (4xx, bad input, a
+ * response of the wrong shape, a user middleware's own error) would fail the same way
+ * again. The one definition: the retry stage, watchTokens' polling and the batch read it.
  *
  * @example
  * isRetryable(new LosantApiError(503, "ServiceUnavailable", "down")); // true
@@ -33,17 +34,26 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /**
- * Whether the request may have taken effect although the attempt failed: the server got it
- * (or may have) and no answer says what happened. A later 404 on a delete then means it
- * took effect.
+ * Whether a failed attempt's outcome is unknown: the request may have reached the API and
+ * no answer says what happened (true), or an answer or the lack of a connection says
+ * nothing was done (false). docs/retries.md has the table. A later 404 on a delete then
+ * means it took effect; an action that is not resendable is not sent again.
+ *
+ * - A network error is unknown unless the request never left: the connection was refused
+ *   or failed while it was being made (the transport sets `requestSent: false`).
+ * - A timeout is unknown: the request may be in the server's hands.
+ * - A 429, or a 503 with `Retry-After`, is the server turning the request away: not applied.
+ *   Any other 5xx (a gateway error, a 503 without `Retry-After`) may come from a proxy
+ *   after the API did the work: unknown. Every other status says nothing was done.
  *
  * @example
  * isOutcomeUnknown(new LosantNetworkError("reset")); // true
  */
 export function isOutcomeUnknown(error: unknown): boolean {
-  if (error instanceof LosantNetworkError || error instanceof LosantTimeoutError) return true;
-  return error instanceof LosantApiError && !(error instanceof LosantRetryAfterError) &&
-    error.statusCode >= 500;
+  if (error instanceof LosantNetworkError) return error.requestSent;
+  if (error instanceof LosantTimeoutError) return true;
+  return error instanceof LosantApiError && error.statusCode >= 500 &&
+    !(RETRY_AFTER_STATUSES.has(error.statusCode) && error.retryAfter !== undefined);
 }
 
 /**

@@ -1,8 +1,14 @@
 import pRetry from "p-retry";
-import { LosantApiError, LosantError, LosantRetryAfterError } from "../errors.ts";
+import {
+  LosantApiError,
+  LosantError,
+  LosantOutcomeUnknownError,
+  LosantRetryAfterError,
+} from "../errors.ts";
 import { type Clock, sleep, systemClock } from "../clock.ts";
-import type { RequestContext } from "./context.ts";
+import type { RequestContext } from "../types.ts";
 import { resolveRetryOptions, type RetryInfo, type RetryOptions } from "./retry-options.ts";
+import { errorContextOf } from "./error-context.ts";
 import { decideRetry, isOutcomeUnknown } from "./retry-policy.ts";
 
 /** Time and chance as the retry stage sees them; injected by unit tests. */
@@ -28,8 +34,11 @@ const defaultClock: RetryClock = retryClock(systemClock);
  * the error, computes the delay and sleeps on an abortable timer.
  *
  * A caller's abort rejects with `signal.reason` unchanged. The last attempt's own error is
- * thrown, with `attempts` and `previousErrors` set. A delete whose earlier attempt had an
- * unknown outcome and that later gets 404 resolves `{ success: true, alreadyDeleted: true }`.
+ * thrown, with `attempts` and `previousErrors` set. What the action declares decides the
+ * rest: an attempt with an unknown outcome is never resent for an action that is not
+ * `resendable` (the call rejects with LosantOutcomeUnknownError), and a 404 after such an
+ * attempt resolves the action's `notFoundAfterUnknown.applied` result (a delete's
+ * `{ success: true, alreadyDeleted: true }`).
  *
  * @example
  * await runAttempts(ctx, () => attemptChain(ctx, transport));
@@ -40,14 +49,32 @@ export async function runAttempts(
   clock: RetryClock = defaultClock,
 ): Promise<void> {
   ctx.attempt = 1;
-  if (ctx.retry === false) return attempt();
   // The first attempt runs outside p-retry, which costs several µs per call on Node even
   // when nothing fails; a call that succeeds at once allocates nothing for retrying.
   try {
     return await attempt();
   } catch (error) {
+    const unknown = unresendable(ctx, error);
+    if (unknown !== undefined) throw unknown;
+    if (ctx.retry === false) throw error;
     return retryAfter(error, ctx, ctx.retry, attempt, clock);
   }
+}
+
+/**
+ * The error for an attempt that must not be resent because its outcome is unknown, or
+ * undefined when the call may go on (the action is resendable, or the failure says nothing
+ * was applied, or the caller aborted: that rejects with `signal.reason` as always).
+ */
+function unresendable(ctx: RequestContext, error: unknown): LosantOutcomeUnknownError | undefined {
+  if (ctx.semantics.resendable || !isOutcomeUnknown(error)) return undefined;
+  if (ctx.signal?.aborted && error === ctx.signal.reason) return undefined;
+  return new LosantOutcomeUnknownError(
+    `${ctx.method} ${ctx.path}: the outcome is unknown, so it was not resent: ${
+      (error as Error)?.message ?? error
+    }`,
+    errorContextOf(ctx, { cause: error }),
+  );
 }
 
 /**
@@ -64,6 +91,7 @@ async function retryAfter(
   const options = resolveRetryOptions(retry);
   const failures: unknown[] = [first];
   let outcomeUnknown = isOutcomeUnknown(first);
+  const onNotFound = ctx.semantics.notFoundAfterUnknown;
 
   const input = async (attemptNumber: number): Promise<void> => {
     if (attemptNumber === 1) throw first;
@@ -71,11 +99,13 @@ async function retryAfter(
     try {
       await attempt();
     } catch (error) {
-      if (outcomeUnknown && ctx.method === "DELETE" && isNotFound(error)) {
-        // An earlier attempt reached the server and deleted it; only the answer was lost.
-        ctx.result = { success: true, alreadyDeleted: true };
+      if (outcomeUnknown && onNotFound !== "not-found" && isNotFound(error)) {
+        // An earlier attempt reached the server and did the work; only the answer was lost.
+        ctx.result = onNotFound.applied;
         return;
       }
+      const unknown = unresendable(ctx, error);
+      if (unknown !== undefined) throw unknown;
       failures.push(error);
       if (isOutcomeUnknown(error)) outcomeUnknown = true;
       throw error;
@@ -83,7 +113,7 @@ async function retryAfter(
   };
 
   const shouldRetry = async ({ error, attemptNumber }: { error: Error; attemptNumber: number }) => {
-    if (ctx.signal?.aborted) return false;
+    if (ctx.signal?.aborted || error instanceof LosantOutcomeUnknownError) return false;
     const now = clock.now();
     const decision = decideRetry(error, options, {
       retry: attemptNumber,

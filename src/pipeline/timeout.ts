@@ -1,6 +1,7 @@
 import type { Clock } from "../clock.ts";
 import { LosantTimeoutError } from "../errors.ts";
-import type { Middleware } from "./context.ts";
+import type { Middleware } from "../types.ts";
+import { errorContextOf } from "./error-context.ts";
 
 /**
  * Gives each attempt its own AbortSignal that fires on the per-attempt timeout, the
@@ -31,7 +32,7 @@ export function timeoutStage(clock: Clock): Middleware {
       const message = byDeadline
         ? `${ctx.action} passed its deadline`
         : `${ctx.action} attempt ${ctx.attempt} timed out after ${limit} ms`;
-      const context = { action: ctx.action, method: ctx.method, path: ctx.path };
+      const context = errorContextOf(ctx);
       cancel = clock.setTimer(
         () => controller.abort(new LosantTimeoutError(message, Math.max(limit, 0), context)),
         Math.max(limit, 0),

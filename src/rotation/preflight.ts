@@ -1,9 +1,8 @@
 import * as v from "valibot";
-import type { ActionSpec } from "../actions/define-action.ts";
+import { type ActionSpec, REPEATABLE } from "../actions/define-action.ts";
 import { type CallOptions, runAction } from "../actions/run-action.ts";
 import type { Client } from "../client.ts";
 import { LosantApiError } from "../errors.ts";
-import type { ActionName } from "../pipeline/context.ts";
 import { IdSchema } from "../schemas/id.ts";
 
 /** The rights a rotation needs on an instance. */
@@ -34,8 +33,11 @@ function probe(
   body?: unknown,
 ): ActionSpec<typeof Params, typeof Anything> {
   return {
-    name: name as unknown as ActionName,
+    name,
     method,
+    // Probes change nothing (each is refused or finds nothing) and emit no token event.
+    ...REPEATABLE,
+    tokenEvent: { type: "none" },
     params: Params,
     result: Anything,
     path: (p) => path(p.instanceId),

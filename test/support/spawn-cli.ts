@@ -119,3 +119,43 @@ export function runScript(
 export function runCli(args: readonly string[], options: SpawnOptions = {}): Promise<Finished> {
   return runScript("src/cli/main.ts", args, options);
 }
+
+/** The runtimes the CLI runs on. */
+export type CliRuntime = "node" | "deno" | "bun";
+
+/** The runtime running this test file. */
+export function currentRuntime(): CliRuntime {
+  const g = globalThis as { Deno?: unknown; Bun?: unknown };
+  return g.Deno !== undefined ? "deno" : g.Bun !== undefined ? "bun" : "node";
+}
+
+/** The command line that starts the CLI from source on `runtime`. */
+export function cliCommand(runtime: CliRuntime): [string, string[]] {
+  const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
+  if (runtime === "deno") return [bin("deno"), ["run", "-A", "src/cli/main.ts"]];
+  if (runtime === "bun") return [bin("bun"), ["src/cli/main.ts"]];
+  return ["node", ["--import", "tsx", "src/cli/main.ts"]];
+}
+
+/** Starts the CLI on `runtime` (default: the one running the test). */
+export function startCli(
+  args: readonly string[],
+  options: SpawnOptions = {},
+  runtime: CliRuntime = currentRuntime(),
+): Running {
+  const [command, prefix] = cliCommand(runtime);
+  return startProgram(command, [...prefix, ...args], options);
+}
+
+const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGKILL: 9, SIGPIPE: 13, SIGTERM: 15 };
+
+/**
+ * The exit status as a shell reports it. Deno's child_process reports an exit status above
+ * 128 as the signal it encodes, so 130 from a CLI that handled SIGINT reads as "SIGINT":
+ * the status is the same number either way.
+ */
+export function exitStatus(finished: Finished): number | undefined {
+  if (finished.code !== null) return finished.code;
+  const n = finished.signal === null ? undefined : SIGNAL_NUMBERS[finished.signal];
+  return n === undefined ? undefined : 128 + n;
+}

@@ -1,11 +1,10 @@
-import { type Command, Option } from "commander";
+import { Option } from "commander";
 import { type ApiToken, listTokens, type ListTokensParams } from "../../../mod.ts";
-import { collect, resolveInstances } from "../args.ts";
+import { resolveInstances } from "../args.ts";
+import type { CliCommand } from "../command.ts";
 import { EXIT } from "../exit-codes.ts";
-import type { Io } from "../io.ts";
+import { instanceFlags, outputFlags } from "../flags.ts";
 import { printJson, printNdjson, publicToken, tokenTable } from "../output.ts";
-import { runCommand } from "../run.ts";
-import type { GlobalOptions } from "../session.ts";
 
 interface ListOptions {
   instance?: string[];
@@ -19,41 +18,43 @@ interface ListOptions {
 
 /**
  * `losant-tokens list`: the tokens of one or more instances, filtered by name glob and
- * status: a table, `--json` (one array) or `--ndjson` (one token per line, as read).
+ * status: a table, `--json` (one array) or `--ndjson` (one token per line, as read). A
+ * reader that goes away (`| head -1`) stops the listing.
  */
-export function registerList(program: Command, io: Io, setExit: (code: number) => void): void {
-  program
-    .command("list")
-    .description("list the tokens of one or more instances")
-    .option("--instance <id>", "an instance to list (repeatable)", collect)
-    .option("--instances-file <path>", "a file of instance ids, one per line (# comments)")
-    .option("--filter <glob>", "only tokens whose name matches, e.g. 'ci-*'")
-    .addOption(
-      new Option("--status <status>", "only active or inactive tokens").choices([
-        "active",
-        "inactive",
-      ]),
+export const listCommand: CliCommand = {
+  register(program, cli) {
+    const cmd = instanceFlags(
+      program.command("list").description("list the tokens of one or more instances"),
+      "an instance to list",
     )
-    .addOption(
-      new Option("--sort <field>", "sort field")
-        .choices(["name", "status", "id", "creationDate", "lastUpdated", "expirationDate"])
-        .default("name"),
+      .option("--filter <glob>", "only tokens whose name matches, e.g. 'ci-*'")
+      .addOption(
+        new Option("--status <status>", "only active or inactive tokens").choices([
+          "active",
+          "inactive",
+        ]),
+      )
+      .addOption(
+        new Option("--sort <field>", "sort field")
+          .choices(["name", "status", "id", "creationDate", "lastUpdated", "expirationDate"])
+          .default("name"),
+      );
+    outputFlags(
+      cmd,
+      "print one JSON array of tokens (each with its instanceId)",
+      "print one JSON token per line as they are read",
     )
-    .option("--json", "print one JSON array of tokens (each with its instanceId)")
-    .option("--ndjson", "print one JSON token per line as they are read")
-    .addHelpText(
-      "after",
-      `
+      .addHelpText(
+        "after",
+        `
 Examples:
   $ losant-tokens list --instance 5e9b2f...
   $ losant-tokens list --instances-file prod-instances.txt --filter 'ci-*' --status active
   $ losant-tokens list --instance 5e9b2f... --ndjson | jq -r .name
   $ losant-tokens --embedded list --filter 'ci-*'`,
-    )
-    .action(async (options: ListOptions, cmd: Command) => {
-      const globals = cmd.optsWithGlobals() as GlobalOptions;
-      setExit(
-        await runCommand(io, globals, async ({ session, interrupts }) => {
+      )
+      .action((options: ListOptions, cmd) =>
+        cli.run(cmd, async ({ io, session, stops }) => {
           const instances = await resolveInstances(options, session.defaultInstances);
           const rows: { instanceId: string; token: ApiToken }[] = [];
           for (const instanceId of instances) {
@@ -64,7 +65,7 @@ Examples:
             } else if (options.status !== undefined) {
               Object.assign(params, { filterField: "status", filter: options.status });
             }
-            const tokens = listTokens(session.client, params, { signal: interrupts.signal });
+            const tokens = listTokens(session.client, params, { signal: stops.signal });
             for await (const token of tokens) {
               if (options.status !== undefined && token.status !== options.status) continue;
               const row = { instanceId, token: publicToken(token) };
@@ -79,7 +80,7 @@ Examples:
             io.err(`${rows.length} token(s) in ${instances.length} instance(s)\n`);
           }
           return EXIT.ok;
-        }),
+        })
       );
-    });
-}
+  },
+};

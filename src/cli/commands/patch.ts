@@ -1,11 +1,10 @@
-import { type Command, Option } from "commander";
+import { Option } from "commander";
 import { type ApiTokenPatch, patchToken } from "../../../mod.ts";
 import { checkIds, collect, oneInstance } from "../args.ts";
 import { EXIT, UsageError } from "../exit-codes.ts";
-import type { Io } from "../io.ts";
+import type { CliCommand } from "../command.ts";
+import { outputFlags } from "../flags.ts";
 import { describeToken, printJson, publicToken } from "../output.ts";
-import { runCommand } from "../run.ts";
-import type { GlobalOptions } from "../session.ts";
 
 interface PatchOptions {
   instance?: string[];
@@ -43,44 +42,43 @@ export function patchBody(options: PatchOptions): ApiTokenPatch {
 }
 
 /** `losant-tokens patch <apiTokenId> --instance <id> --status inactive ...`. */
-export function registerPatch(program: Command, io: Io, setExit: (code: number) => void): void {
-  program
-    .command("patch")
-    .description("change one token's name, description, status or default role")
-    .argument("<apiTokenId>", "the token to change")
-    .option("--instance <id>", "the instance the token belongs to", collect)
-    .option("--name <name>", "new name")
-    .option("--description <text>", "new description")
-    .addOption(new Option("--status <status>", "new status").choices(["active", "inactive"]))
-    .addOption(
-      new Option("--default-role <role>", "new default role")
-        .choices(["admin", "edit", "collaborate", "view", "none"]),
-    )
-    .option("--body <json>", "the whole patch as JSON, e.g. '{\"orgRoles\":[...]}'")
-    .option("--json", "print the updated token as JSON")
-    .addHelpText(
-      "after",
-      `
+export const patchCommand: CliCommand = {
+  register(program, cli) {
+    const cmd = program
+      .command("patch")
+      .description("change one token's name, description, status or default role")
+      .argument("<apiTokenId>", "the token to change")
+      .option("--instance <id>", "the instance the token belongs to", collect)
+      .option("--name <name>", "new name")
+      .option("--description <text>", "new description")
+      .addOption(new Option("--status <status>", "new status").choices(["active", "inactive"]))
+      .addOption(
+        new Option("--default-role <role>", "new default role")
+          .choices(["admin", "edit", "collaborate", "view", "none"]),
+      )
+      .option("--body <json>", "the whole patch as JSON, e.g. '{\"orgRoles\":[...]}'");
+    outputFlags(cmd, "print the updated token as JSON")
+      .addHelpText(
+        "after",
+        `
 Examples:
   $ losant-tokens patch 5f1c0a... --instance 5e9b2f... --status inactive
   $ losant-tokens patch 5f1c0a... --instance 5e9b2f... --name ci-build-old --json
   $ losant-tokens patch 5f1c0a... --instance 5e9b2f... --body '{"description":"rotated 2024-05"}'
   $ losant-tokens --embedded patch 0eb7c31d72589228fac0f8ba --instance 02ff152c0fdc7f12fa169e5e --status inactive`,
-    )
-    .action(async (apiTokenId: string, options: PatchOptions, cmd: Command) => {
-      const globals = cmd.optsWithGlobals() as GlobalOptions;
-      setExit(
-        await runCommand(io, globals, async ({ session, interrupts }) => {
+      )
+      .action((apiTokenId: string, options: PatchOptions, cmd) =>
+        cli.run(cmd, async ({ io, session, stops }) => {
           checkIds([apiTokenId], "apiTokenId");
           const apiToken = patchBody(options);
           const instanceId = await oneInstance(options, session.defaultInstances);
           const token = await patchToken(session.client, { instanceId, apiTokenId, apiToken }, {
-            signal: interrupts.signal,
+            signal: stops.signal,
           });
           if (options.json) printJson(io, publicToken(token));
           else io.out(describeToken(token));
           return EXIT.ok;
-        }),
+        })
       );
-    });
-}
+  },
+};

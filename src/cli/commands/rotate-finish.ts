@@ -31,7 +31,7 @@ export async function runFinish(
   }
   if (!(await confirm(`deactivate or delete ${due.length} old token(s)?`, o, io))) {
     io.err("aborted: nothing changed\n");
-    return EXIT.failed;
+    return EXIT.declined;
   }
   const self = session.selfTokenId?.toLowerCase();
   const job = finishRetirements(session.client, {

@@ -132,7 +132,7 @@ export async function runRotate(
     `${ownIncluded ? " (including this CLI's own access token, last)" : ""}?`;
   if (!(await confirm(question, o, io))) {
     io.err("aborted: nothing changed\n");
-    return EXIT.failed;
+    return EXIT.declined;
   }
   const sink = await openSecretSink(o, io, planned.length, (q) => confirm(q, {}, io));
   const fd = o.resultsFile === undefined ? undefined : openSync(o.resultsFile, "a", 0o600);

@@ -1,9 +1,7 @@
 import type { Command } from "commander";
 import { DEFAULT_RETIRING_NAME, DEFAULT_SUCCESSOR_NAME } from "../../rotation/naming.ts";
 import { collect, positiveInt } from "../args.ts";
-import type { Io } from "../io.ts";
-import { runCommand } from "../run.ts";
-import type { GlobalOptions } from "../session.ts";
+import type { CliCommand } from "../command.ts";
 import { duration } from "./rotate-duration.ts";
 import { runFinish } from "./rotate-finish.ts";
 import { type RotateCliOptions, runRotate } from "./rotate-run.ts";
@@ -24,8 +22,10 @@ or one NDJSON file (--secrets-file), mode 0600, or to stdout with --secrets-stdo
 terminal only after its own question). The old token is renamed "{name} (retiring <date>)",
 deactivated after --grace and deleted after a further --delete-after (or left inactive).`;
 
-/** Registers `rotate` and `rotate-finish`. */
-export function registerRotate(program: Command, io: Io, setExit: (code: number) => void): void {
+/** `rotate` and `rotate-finish`. */
+export const rotateCommand: CliCommand = { register };
+
+function register(program: Command, cli: Parameters<CliCommand["register"]>[1]): void {
   program
     .command("rotate")
     .description(
@@ -66,16 +66,9 @@ export function registerRotate(program: Command, io: Io, setExit: (code: number)
     .option("-y, --yes", "do not ask for confirmation (required when not on a terminal)")
     .option("--json", "print the final report as one JSON object on stdout")
     .addHelpText("after", EXAMPLES)
-    .action(async (options: RotateCliOptions, cmd: Command) => {
-      const globals = cmd.optsWithGlobals() as GlobalOptions;
-      setExit(
-        await runCommand(
-          io,
-          globals,
-          (ctx) => runRotate(ctx.io, ctx.session, signalOf(ctx), options),
-        ),
-      );
-    });
+    .action((options: RotateCliOptions, cmd: Command) =>
+      cli.run(cmd, (ctx) => runRotate(ctx.io, ctx.session, ctx.stops.signal, options))
+    );
   program
     .command("rotate-finish")
     .description(
@@ -91,25 +84,9 @@ export function registerRotate(program: Command, io: Io, setExit: (code: number)
 Examples:
   $ losant-tokens rotate-finish --state rotation.ndjson --yes`,
     )
-    .action(
-      async (
-        options: { state: string; concurrency: number; yes?: boolean; json?: boolean },
-        cmd: Command,
-      ) => {
-        const globals = cmd.optsWithGlobals() as GlobalOptions;
-        setExit(
-          await runCommand(
-            io,
-            globals,
-            (ctx) => runFinish(ctx.io, ctx.session, signalOf(ctx), options),
-          ),
-        );
-      },
+    .action((options: FinishOptions, cmd: Command) =>
+      cli.run(cmd, (ctx) => runFinish(ctx.io, ctx.session, ctx.stops.signal, options))
     );
 }
 
-// The stop signal, whichever name the command context gives it.
-function signalOf(ctx: object): AbortSignal {
-  const c = ctx as { interrupts?: { signal: AbortSignal }; stops?: { signal: AbortSignal } };
-  return (c.stops ?? c.interrupts)!.signal;
-}
+type FinishOptions = { state: string; concurrency: number; yes?: boolean; json?: boolean };

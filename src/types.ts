@@ -1,0 +1,125 @@
+import type { RetryInfo, RetryOptions } from "./pipeline/retry-options.ts";
+
+/**
+ * The types every layer shares: the pipeline, logging, listeners, transport and actions
+ * import them from here, so no layer imports another one back up to name a context.
+ */
+
+/**
+ * An action's name, e.g. `getToken`. Open: a new action names itself in its own file and
+ * edits no list of names.
+ */
+export type ActionName = string;
+
+/** The HTTP methods the Losant token API uses. */
+export type HttpMethod = "GET" | "PATCH" | "DELETE" | "POST";
+
+/** What happened to a token, as seen through one successful call. */
+export type TokenEventType = "fetched" | "updated" | "deleted" | "created";
+
+/**
+ * Which token events a successful call emits: one per token of the result (`tokens:
+ * "result"`) or of its `items` (a page); `deleted` for the token the params name; or
+ * `none`, said out loud, so a new action cannot emit nothing by omission.
+ */
+export type TokenEventDeclaration =
+  | {
+    readonly type: "fetched" | "updated" | "created";
+    readonly tokens: "result" | "items";
+  }
+  | { readonly type: "deleted" }
+  | { readonly type: "none" };
+
+/**
+ * What an action is, as the stages need to know it. The retry stage, the transport and the
+ * token-event stage read these declarations; none of them tests a method or an action name.
+ */
+export interface ActionSemantics {
+  /**
+   * Whether the request may be sent again after an attempt whose outcome is unknown (the
+   * request may have reached the API and no answer says what happened). True for a get, a
+   * patch (the same body twice leaves the same token) and a delete; false for a create,
+   * which would make a second token: such a call rejects with LosantOutcomeUnknownError.
+   */
+  readonly resendable: boolean;
+  /**
+   * What a 404 means after an earlier attempt's outcome was unknown: `"not-found"` (it is
+   * a 404 like any other) or `{ applied: result }` (that attempt did the work and only the
+   * answer was lost, so the call resolves `result`; a delete's is `{ success: true,
+   * alreadyDeleted: true }`).
+   */
+  readonly notFoundAfterUnknown: "not-found" | { readonly applied: unknown };
+  /**
+   * Whether the request goes on a connection of its own on runtimes whose fetch silently
+   * resends a request when a reused keep-alive connection closes (Deno, Bun): needed when a
+   * silent resend would be misread (a delete answered 404) or would apply twice (a create).
+   */
+  readonly ownConnection: boolean;
+  /** The token events a successful call emits. */
+  readonly tokenEvent: TokenEventDeclaration;
+}
+
+/** What the transport read back: status, headers and the parsed JSON body. */
+export interface ResponseInfo {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+/**
+ * One call travelling through the pipeline. Middleware may read and change the request
+ * fields, set `result` to answer without a request, or read `response` after `next()`.
+ * It never holds the access token: the transport adds Authorization at the last moment.
+ */
+export interface RequestContext {
+  readonly action: ActionName;
+  /** What the action is: whether it may be resent, what a 404 means, which event it emits. */
+  readonly semantics: ActionSemantics;
+  /** Unique per call; every attempt sends `x-request-id: <callId>-<attempt>`. */
+  readonly callId: string;
+  /** The validated params the call was made with. */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly instanceId: string;
+  readonly apiTokenId?: string;
+  method: HttpMethod;
+  /** Path below the client's base URL, e.g. `/instances/{id}/tokens/{id}`. */
+  path: string;
+  query: Record<string, string>;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  /** The JSON body to send, if any. */
+  body?: unknown;
+  /** 0 before the first attempt, then 1, 2, ... as the retry stage makes them. */
+  attempt: number;
+  /** The caller's signal: aborting it rejects the call with `signal.reason`. */
+  readonly signal?: AbortSignal;
+  /** Per-attempt timeout in ms (0: none). */
+  timeout: number;
+  /** Epoch ms by which the whole call must settle, retries included. */
+  deadline?: number;
+  retry: RetryOptions | false;
+  /**
+   * Told before each retry's wait, after `retry.onRetry`. A per-call stage (events,
+   * logging) sets it before `next()`, chaining any hook already there.
+   */
+  onRetry?: (info: RetryInfo) => void;
+  /** Aborts the attempt in flight (timeout, deadline or the caller's signal). */
+  attemptSignal?: AbortSignal;
+  response?: ResponseInfo;
+  /**
+   * The call's result. A middleware that sets it before `next()` short-circuits the call;
+   * either way the action's result schema checks it (a wrong shape is a LosantResponseError).
+   */
+  result?: unknown;
+  /** Free space for user middleware. */
+  readonly state: Record<string, unknown>;
+}
+
+/** A pipeline stage: the koa/hono onion. Call `next()` at most once. */
+export type Middleware = (
+  ctx: RequestContext,
+  next: () => Promise<void>,
+) => Promise<void> | void;
+
+/** The end of a chain: the transport, or the next chain. */
+export type Terminal = (ctx: RequestContext) => Promise<void>;
