@@ -2,7 +2,8 @@
  * Deno usage: the same library, imported from source with the bare specifiers that
  * deno.json maps (`rxjs`, `valibot`, `ky`, `hono`: npm packages, no node_modules setup).
  *
- * Run: `deno run -A examples/deno.ts`
+ * Run on a fresh clone: `deno run -A --node-modules-dir=none examples/deno.ts` (Deno fetches
+ * the npm packages into its own cache). After `npm ci`, `deno run -A examples/deno.ts` does.
  *
  * In another project, after `deno add jsr:@losant-tokens/losant-tokens` (or an import-map
  * entry for this repository), the imports below become

@@ -1,6 +1,6 @@
 /**
- * The whole `npm test` pipeline: static checks, then every `test/*.test.ts` file on Node, Deno
- * and Bun, each file in its own process group with a time limit.
+ * The whole `npm test` pipeline: static checks, then every `test/*.test.ts` file on Node 20,
+ * 22 and 24, Deno and Bun, each file in its own process group with a time limit.
  *
  * Usage: node --import tsx scripts/run-tests.ts [options] [filter ...]
  *
@@ -10,8 +10,10 @@
  *   --help            print this text
  *
  * Environment:
- *   TEST_RUNTIMES     comma list of runtimes to use, default "node,deno,bun"
- *   TEST_TIMEOUT      seconds one test file may run, default 120
+ *   TEST_RUNTIMES     comma list of runtimes, default "node20,node22,node24,deno,bun";
+ *                     "node" is the Node running this script (scripts/runtimes.ts)
+ *   TEST_TIMEOUT      seconds one test file may run, default 120; a file over 90 s is
+ *                     listed as over budget (not a failure)
  *   TEST_CONCURRENCY  test files of one runtime run at the same time, default 2
  *   TEST_SKIP_STATIC  "1" acts like --no-static
  *   TEST_VERBOSE      "1" prints every file's full output, not only failures' tails
@@ -26,6 +28,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { ensureRuntimes, parseRuntimes, type RuntimeChoice, runtimeCommand } from "./runtimes.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(ROOT, "node_modules", ".bin");
@@ -33,9 +36,10 @@ const TAIL_LINES = 60;
 const MAX_OUTPUT_CHARS = 4 * 1024 * 1024;
 const STATIC_TIMEOUT_MS = 15 * 60 * 1000;
 const KILL_GRACE_MS = 2000;
+/** What one test file should take at most on this 2-core machine; over it is reported. */
+const BUDGET_SECONDS = 90;
 
-type Runtime = "node" | "deno" | "bun";
-const ALL_RUNTIMES: readonly Runtime[] = ["node", "deno", "bun"];
+type Runtime = RuntimeChoice;
 
 interface Outcome {
   code: number | null;
@@ -58,7 +62,7 @@ interface FileResult {
 function usage(): string {
   return [
     "Usage: node --import tsx scripts/run-tests.ts [--no-static|--static-only] [filter ...]",
-    "Env: TEST_RUNTIMES=node,deno,bun TEST_TIMEOUT=120 TEST_CONCURRENCY=2",
+    "Env: TEST_RUNTIMES=node20,node22,node24,deno,bun TEST_TIMEOUT=120 TEST_CONCURRENCY=2",
     "     TEST_SKIP_STATIC=1 TEST_VERBOSE=1",
   ].join("\n");
 }
@@ -71,18 +75,6 @@ function positiveNumber(name: string, fallback: number): number {
     throw new Error(`${name} must be a positive number, got ${JSON.stringify(raw)}`);
   }
   return value;
-}
-
-function parseRuntimes(): Runtime[] {
-  const raw = process.env.TEST_RUNTIMES;
-  if (!raw) return [...ALL_RUNTIMES];
-  const names = raw.split(",").map((s) => s.trim()).filter(Boolean);
-  for (const name of names) {
-    if (!ALL_RUNTIMES.includes(name as Runtime)) {
-      throw new Error(`TEST_RUNTIMES: unknown runtime ${JSON.stringify(name)}`);
-    }
-  }
-  return names as Runtime[];
 }
 
 // Children get their own process group (detached) so that a hang, or a server a test forgot
@@ -238,6 +230,11 @@ function staticSteps(): StaticStep[] {
   const deno = join(BIN, "deno");
   return [
     { name: "build", command: "npm", args: ["run", "--silent", "build"] },
+    {
+      name: "publint + attw",
+      command: process.execPath,
+      args: ["--import", "tsx", "scripts/check-package.ts"],
+    },
     { name: "tsc --noEmit", command: join(BIN, "tsc"), args: ["--noEmit", "-p", "tsconfig.json"] },
     {
       name: "deno check",
@@ -255,17 +252,6 @@ function staticSteps(): StaticStep[] {
 }
 
 // ---- test files ---------------------------------------------------------------------------
-
-function commandFor(runtime: Runtime, file: string): [string, string[]] {
-  switch (runtime) {
-    case "node":
-      return [process.execPath, ["--import", "tsx", file]];
-    case "deno":
-      return [join(BIN, "deno"), ["run", "-A", file]];
-    case "bun":
-      return [join(BIN, "bun"), [file]];
-  }
-}
 
 const SUMMARY = /Total:\s+(\d+)\s*\n\s*Passed:\s+(\d+)\s*\n\s*Skipped:\s+(\d+)/g;
 
@@ -329,7 +315,7 @@ async function main(): Promise<number> {
   const noStatic = args.includes("--no-static") || process.env.TEST_SKIP_STATIC === "1";
   const staticOnly = args.includes("--static-only");
   const filters = args.filter((a) => !a.startsWith("--"));
-  const runtimes = parseRuntimes();
+  const runtimes = parseRuntimes(process.env.TEST_RUNTIMES);
   const timeoutMs = positiveNumber("TEST_TIMEOUT", 120) * 1000;
   const concurrency = Math.floor(positiveNumber("TEST_CONCURRENCY", 2));
   const verbose = process.env.TEST_VERBOSE === "1";
@@ -338,6 +324,7 @@ async function main(): Promise<number> {
   let passed = 0;
   let failed = 0;
   const failures: string[] = [];
+  const slow: string[] = [];
 
   if (!noStatic) {
     console.log("== static checks");
@@ -370,16 +357,21 @@ async function main(): Promise<number> {
       failed += 1;
       failures.push("no test file matched");
     }
+    ensureRuntimes(runtimes);
     for (const runtime of runtimes) {
       const runtimeStarted = performance.now();
+      const { command, args: runtimeArgs, env } = runtimeCommand(runtime);
       const results = await pool(files, concurrency, async (file) => {
-        const [command, commandArgs] = commandFor(runtime, file);
-        const result = judge(runtime, file, await run(command, commandArgs, timeoutMs));
+        const outcome = await run(command, [...runtimeArgs, file], timeoutMs, env);
+        const result = judge(runtime, file, outcome);
         const ok = result.failed === 0;
         console.log(
-          `  ${ok ? "ok  " : "FAIL"} ${runtime.padEnd(4)} ${file.padEnd(36)} ` +
+          `  ${ok ? "ok  " : "FAIL"} ${runtime.padEnd(6)} ${file.padEnd(36)} ` +
             `${result.passed} passed, ${result.failed} failed  ` +
-            fmtSeconds(result.outcome.seconds) + (result.problem ? `  (${result.problem})` : ""),
+            fmtSeconds(result.outcome.seconds) + (result.problem ? `  (${result.problem})` : "") +
+            (result.outcome.seconds > BUDGET_SECONDS
+              ? `  (over the ${BUDGET_SECONDS} s budget)`
+              : ""),
         );
         if (!ok || verbose) console.log(tail(result.outcome.output, ok ? Infinity : TAIL_LINES));
         return result;
@@ -389,6 +381,9 @@ async function main(): Promise<number> {
       for (const r of results) {
         runtimePassed += r.passed;
         runtimeFailed += r.failed;
+        if (r.outcome.seconds > BUDGET_SECONDS) {
+          slow.push(`${r.runtime} ${r.file}: ${fmtSeconds(r.outcome.seconds)}`);
+        }
         if (r.failed > 0) {
           failures.push(
             `${r.runtime} ${r.file}: ${r.failed} failed${r.problem ? ` (${r.problem})` : ""}`,
@@ -405,6 +400,10 @@ async function main(): Promise<number> {
   }
 
   console.log(`== done in ${fmtSeconds((performance.now() - started) / 1000)}`);
+  if (slow.length) {
+    console.log(`over the ${BUDGET_SECONDS} s budget per file (split them):`);
+    for (const line of slow) console.log(`  - ${line}`);
+  }
   if (failures.length) {
     console.log("failures:");
     for (const f of failures) console.log(`  - ${f}`);

@@ -102,6 +102,38 @@ test("activate touches inactive tokens by default", async () => {
   assert.is(f.server.store.getToken(instanceA, t.id)?.status, "active");
 });
 
+test("in-flight never shows more than --concurrency without saying what the rest are", async () => {
+  const { env, instanceB } = f;
+  for (let i = 0; i < 12; i++) {
+    f.server.store.createToken(instanceB, { name: `ifl-${i}`, status: "active" });
+  }
+  const slow = f.server.faults.add({ action: "patch", latencyMs: 40, times: Infinity });
+  const r = await cli([
+    ...f.base(),
+    "deactivate",
+    "--instance",
+    instanceB,
+    "--filter",
+    "ifl-*",
+    "--concurrency",
+    "2",
+    "--progress-interval",
+    "10",
+    "--yes",
+  ], { env });
+  slow.remove();
+  assert.is(r.code, 0, r.stderr);
+  const lines = r.stderr.split("\n").filter((l) => l.startsWith("progress:"));
+  assert.ok(lines.length > 0);
+  for (const line of lines) {
+    const [, shown, rest] = /in-flight (\d+)( \(\+\d+ waiting to retry or for a slot\))?/.exec(
+      line,
+    )!;
+    assert.ok(Number(shown) <= 2, line);
+    if (rest !== undefined) assert.is(Number(shown), 2, line);
+  }
+});
+
 test("the CLI's own access token runs last and is called out", async () => {
   const { instanceB } = f;
   const self = f.server.issueAccessToken(["all.Instance"], {

@@ -94,7 +94,7 @@ test("--token-file works; --token works and warns about shell history", async ()
   assert.match(inline.stderr, /shell history/);
 });
 
-test("--token-file - reads the access token from stdin; a prompt then needs --yes", async () => {
+test("--token-file - reads the access token from stdin; a prompt then reads the terminal, or needs --yes", async () => {
   const list = await cli([...f.base(), "--token-file", "-", "list", "--instance", f.instanceA], {
     input: `${f.accessToken}\n`,
   });
@@ -111,9 +111,30 @@ test("--token-file - reads the access token from stdin; a prompt then needs --ye
     { input: `${f.accessToken}\n`, interactive: true },
   );
   assert.is(bulk.code, 2, bulk.stderr);
+  assert.match(bulk.stderr, /no terminal/);
   assert.match(bulk.stderr, /--yes/);
+  const declined = await cli(
+    [...f.base(), "--token-file", "-", "deactivate", "--instance", f.instanceA, "--filter", "ci-*"],
+    { input: `${f.accessToken}\n`, terminal: "n\n" },
+  );
+  assert.is(declined.code, 3, declined.stderr);
+  assert.match(declined.stderr, /\[y\/N\]/);
   const patches = f.server.requests.slice(before).filter((r) => r.method === "PATCH");
   assert.is(patches.length, 0, "nothing changed");
+  const yes = await cli(
+    [
+      ...f.base(),
+      "--token-file",
+      "-",
+      "activate",
+      "--instance",
+      f.instanceA,
+      "--filter",
+      "nomatch-*",
+    ],
+    { input: `${f.accessToken}\n`, terminal: "y\n" },
+  );
+  assert.is(yes.code, 0, yes.stderr);
 });
 
 test("LOSANT_API_URL sets the API URL; --url wins over it", async () => {

@@ -87,6 +87,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     assert.match(first.stderr, new RegExp(`interrupted \\(${signal}\\)`));
     assert.match(first.stderr, /finish with --resume/);
     assert.match(first.stdout, /TOTAL/, "the summary was printed");
+    const afterStop = first.stderr.slice(first.stderr.indexOf("interrupted ("));
+    assert.not.match(afterStop, /progress:/, "no progress is drawn after the stop");
     assert.not.match(first.stderr, NO_STACK);
     const results = assertComplete(file, keys);
     const succeeded = results.filter((l: Json) => l.status === "succeeded").length;

@@ -4,8 +4,10 @@
  * secret in any error, and the core never loads it.
  *
  * The behaviour tests run on Node only: the module is Node's (undici over node:net), and
- * Deno and Bun keep their own fetch. On every runtime one test checks, through esbuild's
- * import graph, that mod.ts reaches neither this module nor undici.
+ * Deno and Bun keep their own fetch. On Bun, where `undici` is a stand-in that cannot
+ * dispatch, nodeFetch falls back to Bun's fetch under the same contract and a `dispatcher`
+ * option throws at once. On every runtime one test checks, through esbuild's import graph,
+ * that mod.ts reaches neither this module nor undici.
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -41,6 +43,7 @@ test("mod.ts imports neither the fast fetch nor undici", async () => {
 });
 
 if (IS_NODE) await nodeTests();
+if ("Bun" in globalThis) await bunTests();
 
 test.run();
 
@@ -264,5 +267,51 @@ async function nodeTests(): Promise<void> {
     assert.is(blob.size, 7);
     assert.equal(await response.arrayBuffer(), bytes.buffer);
     assert.is(response.bodyUsed, true);
+  });
+}
+
+async function bunTests(): Promise<void> {
+  const http = await import("node:http");
+  const { Agent } = await import("undici");
+  const { createNodeFetch, nodeFetch } = await import("../src/fetch/node-fetch.ts");
+  const { getToken } = await import("../mod.ts");
+  const { startFixture } = await import("./support/fixture.ts");
+
+  test("bun: getToken through nodeFetch works (Bun's fetch stands in for undici)", async () => {
+    const fixture = await startFixture({ fetch: nodeFetch });
+    try {
+      const { instanceId, apiTokenId } = fixture;
+      const token = await getToken(fixture.client, { instanceId, apiTokenId });
+      assert.is(token.id, apiTokenId);
+      const gets = fixture.server.requests.filter((r) => r.method === "GET");
+      assert.is(gets.length, 1, "one GET, no retries");
+    } finally {
+      await fixture.server.close();
+    }
+  });
+
+  test("bun: nodeFetch does not follow a redirect", async () => {
+    let targetHits = 0;
+    const server = http.createServer((req, res) => {
+      if (req.url === "/target") targetHits += 1;
+      res.writeHead(req.url === "/target" ? 200 : 302, { location: "/target" });
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as import("node:net").AddressInfo;
+      const response = await nodeFetch(`http://127.0.0.1:${port}/start`);
+      assert.is(response.status, 302);
+      assert.is(targetHits, 0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  test("bun: a dispatcher option throws at once and names Bun", () => {
+    assert.throws(
+      () => createNodeFetch({ dispatcher: new Agent() as never }),
+      (error: Error) => error instanceof TypeError && /Bun/.test(error.message),
+    );
   });
 }

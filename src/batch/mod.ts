@@ -19,6 +19,7 @@ export {
 } from "./patch-tokens.ts";
 export { selectTokens, type SelectTokensOptions } from "./select-tokens.ts";
 export type { BatchJob } from "./job.ts";
+export type { ObserverLike, Subscribable, Unsubscribable } from "./subscribable.ts";
 export type { BatchOptions } from "./options.ts";
 export type { BatchProgress, BatchReport, BatchStop } from "./report.ts";
 export {

@@ -13,7 +13,8 @@ export interface ConfirmOptions {
  * Asks before a destructive change. `--yes` skips the question; without a person at the
  * terminal and without `--yes` the command refuses (exit 2), as `gh` does, because a
  * script that pipes into the CLI must say explicitly that it means it. When stdin carried
- * the access token (`--token-file -`) it cannot carry an answer too: `--yes` is required.
+ * the access token (`--token-file -`) the answer is read from the terminal itself
+ * (`/dev/tty`, as `ssh` and `sudo` ask); without one, `--yes` is required.
  *
  * @example
  * if (!(await confirm("Delete 12 tokens?", { yes: options.yes }, io))) return EXIT.declined;
@@ -25,10 +26,15 @@ export async function confirm(
 ): Promise<boolean> {
   if (options.yes) return true;
   if (options.stdinUsed) {
-    throw new UsageError(
-      "stdin carried the access token (--token-file -), so it cannot answer the " +
-        "confirmation: pass --yes to proceed",
-    );
+    io.err(`${question} [y/N] `);
+    const answer = await io.readTerminalLine();
+    if (answer === undefined) {
+      throw new UsageError(
+        "stdin carried the access token (--token-file -) and there is no terminal to answer " +
+          "the confirmation: pass --yes to proceed",
+      );
+    }
+    return /^y(es)?$/i.test(answer.trim());
   }
   if (!io.interactive) {
     throw new UsageError("refusing to change tokens without confirmation: pass --yes to proceed");

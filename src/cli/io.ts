@@ -1,4 +1,5 @@
 import process from "node:process";
+import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 
 /** The signals the CLI stops on gracefully. */
@@ -17,6 +18,11 @@ export interface Io {
   readStdin(): Promise<string>;
   /** One line of stdin for a prompt; undefined at end of input. */
   readLine(): Promise<string | undefined>;
+  /**
+   * One line read from the controlling terminal (`/dev/tty`), for a prompt when stdin is
+   * taken (`--token-file -`); undefined when there is no terminal.
+   */
+  readTerminalLine(): Promise<string | undefined>;
   /** Whether a person is there to answer a prompt (stdin and stderr are terminals). */
   readonly interactive: boolean;
   /** Whether stderr can show a live progress bar. */
@@ -94,6 +100,24 @@ export function processIo(): Io {
       ]();
       const next = await lines.next();
       return next.done ? undefined : next.value;
+    },
+    async readTerminalLine() {
+      if (process.stderr.isTTY !== true) return undefined;
+      let input: ReturnType<typeof createReadStream>;
+      try {
+        input = createReadStream("/dev/tty");
+        await new Promise((resolve, reject) => input.once("open", resolve).once("error", reject));
+      } catch {
+        return undefined;
+      }
+      const rl = createInterface({ input, terminal: false });
+      try {
+        const next = await rl[Symbol.asyncIterator]().next();
+        return next.done ? undefined : next.value;
+      } finally {
+        rl.close();
+        input.destroy();
+      }
     },
     interactive: forced === "1" ? true : forced === "0" ? false : ttys,
     stderrIsTty: process.stderr.isTTY === true,

@@ -11,6 +11,7 @@
 export { requestEvents, tokenEvents, type TokenEventsOptions } from "./streams.ts";
 export { watchTokens, type WatchTokensOptions } from "./watch-tokens.ts";
 export { forInstance, forToken, ofType } from "./operators.ts";
+export { batchResults } from "./batch-results.ts";
 export type {
   BaselineEvent,
   CreatedEvent,

@@ -11,6 +11,9 @@
  * @example
  * const response = new BufferedResponse(new TextEncoder().encode("{}"), { status: 200 });
  * await response.json(); // {}
+ *
+ * @internal Not part of the published types: it overrides Response's properties with
+ * accessors, which @types/node's Response declares as plain properties (TS2611).
  */
 export class BufferedResponse extends Response {
   #bytes: Uint8Array | null;

@@ -5,7 +5,10 @@
  * every body, several AbortSignals). ky stays the HTTP client; this is only its `fetch`.
  *
  * Node only, and opt in through the `losant-tokens/node-fetch` subpath, so that Deno, Bun
- * and a bundle of the core never load undici.
+ * and a bundle of the core never load undici. Deno runs it as on Node. Bun resolves
+ * `undici` to a built-in stand-in whose Agent cannot dispatch: there `nodeFetch` sends with
+ * Bun's own fetch under the same contract (redirects not followed, the body in before the
+ * promise resolves), and a `dispatcher` option throws at once, naming Bun.
  *
  * Differences from the global fetch, all deliberate:
  * - The promise resolves once the whole body has arrived (the body is buffered, then handed
@@ -40,8 +43,14 @@ export interface NodeFetchOptions {
   dispatcher?: Dispatcher;
 }
 
-/** A fetch function; the same signature as the global one. */
-export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+/**
+ * A fetch function; the same signature as the global one. Spelt out rather than DOM's
+ * `RequestInfo`, so the declarations type-check with `lib: ["ES2023"]` and `types: ["node"]`.
+ */
+export type FetchFunction = (
+  input: string | URL | Request,
+  init?: RequestInit,
+) => Promise<Response>;
 
 // Statuses whose Response must have a null body (the Response constructor throws otherwise).
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
@@ -61,6 +70,15 @@ const decoders: Record<string, (buffer: Buffer) => Promise<Buffer>> = {
  * const client = createClient({ accessToken, fetch });
  */
 export function createNodeFetch(options: NodeFetchOptions = {}): FetchFunction {
+  if (!CAN_DISPATCH) {
+    if (options.dispatcher !== undefined) {
+      throw new TypeError(
+        `createNodeFetch: the dispatcher option needs undici's Agent, which ${runtimeName()} ` +
+          "does not provide; leave it out to send with the runtime's own fetch",
+      );
+    }
+    return runtimeFetch;
+  }
   let dispatcher = options.dispatcher;
   const fetch: FetchFunction = async (input, init) => {
     // Created on first use: importing this module opens nothing and keeps nothing alive.
@@ -136,6 +154,40 @@ export function createNodeFetch(options: NodeFetchOptions = {}): FetchFunction {
   Object.defineProperty(fetch, DIRECT_SIGNAL, { value: true });
   return fetch;
 }
+
+/**
+ * Whether `undici` here is the real one. Bun's built-in stand-in has an Agent class without
+ * `dispatch`, which used to surface as "dispatcher.dispatch is not a function" on every
+ * attempt, retried for seconds.
+ */
+const CAN_DISPATCH = typeof (Agent.prototype as { dispatch?: unknown }).dispatch === "function";
+
+function runtimeName(): string {
+  const bun = (globalThis as { Bun?: { version?: string } }).Bun;
+  return bun ? `Bun ${bun.version ?? ""}`.trim() : "this runtime";
+}
+
+/**
+ * Where undici cannot dispatch (Bun): the runtime's fetch, with this module's contract kept:
+ * a 3xx comes back as it is, and the promise resolves once the whole body is in, so an
+ * abort or timeout during the body rejects the fetch itself.
+ */
+const runtimeFetch: FetchFunction = async (input, init) => {
+  const response = await globalThis.fetch(input, { ...init, redirect: "manual" });
+  const bytes = NULL_BODY_STATUSES.has(response.status) || response.body === null
+    ? null
+    : new Uint8Array(await response.arrayBuffer());
+  // The runtime has decoded the body: the encoding header no longer describes it.
+  const headers = new Headers(response.headers);
+  headers.delete("content-encoding");
+  headers.delete("content-length");
+  return new BufferedResponse(bytes, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+};
+Object.defineProperty(runtimeFetch, DIRECT_SIGNAL, { value: true });
 
 /**
  * The default fast fetch: one keep-alive Agent for the process, created on first use.

@@ -35,6 +35,29 @@ export const StartFakeLosantOptionsSchema = inputObject(
         ),
       ], "must be false or an object of only instances, tokensPerInstance, random"),
     ),
+    apiVersion: v.optional(
+      v.pipe(
+        v.string("must be a string"),
+        v.regex(/^\d+\.\d+\.\d+$/, "must be a version like 1.30.0"),
+      ),
+    ),
+    maxPerPage: v.optional(
+      v.pipe(
+        v.number("must be a number"),
+        v.integer("must be an integer"),
+        v.minValue(1, "must be at least 1"),
+        v.maxValue(1000, "must be at most 1000"),
+      ),
+    ),
+    // Any object with a now() method: a full Clock (class instance or not) fits.
+    clock: v.optional(
+      v.custom<{ now(): number }>(
+        (value) =>
+          typeof value === "object" && value !== null &&
+          typeof (value as { now?: unknown }).now === "function",
+        "must be an object with a now() method",
+      ),
+    ),
   },
-  "must be an object of only port, hostname, seed",
+  "must be an object of only port, hostname, seed, apiVersion, maxPerPage, clock",
 );

@@ -1,77 +1,14 @@
 import type { RouteKind } from "./auth.ts";
+import type {
+  FaultHandle,
+  FaultPlan,
+  Faults,
+  FaultSpec,
+  RateLimitHandle,
+  RateLimitOptions,
+} from "./fault-types.ts";
 import { errorBody } from "./http-errors.ts";
-
-/** Which requests a fault hits: one action or every action (`'*'`, the default). */
-export type FaultAction = RouteKind | "*";
-
-interface FaultTarget {
-  action?: FaultAction;
-  /** Only requests for this instance; any instance when omitted. */
-  instanceId?: string;
-  /** How many matching requests the fault hits (default 1; `Infinity` allowed). */
-  times?: number;
-}
-
-/** Answer with an error status instead of handling; nothing changes. */
-export interface StatusFault extends FaultTarget {
-  status: number;
-  /** Seconds, or an HTTP-date string (or a Date) for the `Retry-After` header. */
-  retryAfter?: number | string | Date;
-  /** Replaces the default `{ type, message }` body. */
-  body?: unknown;
-}
-
-/** Wait before handling. Combines with one other fault on the same request. */
-export interface LatencyFault extends FaultTarget {
-  latencyMs: number;
-}
-
-/** Handle (the change may apply), send status and headers, then wait before the body. */
-export interface StallFault extends FaultTarget {
-  stallAfterHeadersMs: number;
-}
-
-/** Destroy the connection before applying the change, or after applying it without answering. */
-export interface ResetFault extends FaultTarget {
-  reset: "before" | "after";
-}
-
-/** Any fault `faults.add` accepts. */
-export type FaultSpec = StatusFault | LatencyFault | StallFault | ResetFault;
-
-/** A fixed one-second window per instance. */
-export interface RateLimitOptions {
-  /** Limit only this instance; each instance gets its own window when omitted. */
-  instanceId?: string;
-  perSecond: number;
-  /** Fixed `Retry-After` value; by default the seconds until the window ends (at least 1). */
-  retryAfter?: number | string | Date;
-}
-
-/** A live view of one installed fault. */
-export interface FaultHandle {
-  readonly used: number;
-  readonly remaining: number;
-  remove(): void;
-}
-
-/** Fault injection controls, as `server.faults`. */
-export interface Faults {
-  add(fault: FaultSpec): FaultHandle;
-  rateLimit(options: RateLimitOptions): FaultHandle;
-  clear(): void;
-}
-
-/** What the server must do to one request, decided before it is handled. */
-export interface FaultPlan {
-  names: string[];
-  latencyMs: number;
-  respond?: { status: number; headers: Record<string, string>; body: unknown };
-  reset?: "before" | "after";
-  /** True when this request repeats the x-request-id of a request already reset. */
-  resend?: boolean;
-  stallMs?: number;
-}
+import { fixedWindowLimiter, gcraLimiter, type Limiter } from "./rate-limit.ts";
 
 interface Installed {
   spec: FaultSpec;
@@ -79,12 +16,20 @@ interface Installed {
   limit: number;
 }
 
-interface Limiter {
+interface InstalledLimit {
   options: RateLimitOptions;
-  windows: Map<string, { start: number; count: number }>;
+  limiter: Limiter;
   removed: boolean;
+  admitted: number;
   /** Requests answered 429, reported as the handle's `used`. */
   rejected: number;
+}
+
+/** One request, as the planner sees it. */
+export interface PlannedRequest {
+  kind: RouteKind;
+  instanceId: string | undefined;
+  requestId: string | undefined;
 }
 
 function retryAfterHeader(value: number | string | Date): string {
@@ -92,11 +37,43 @@ function retryAfterHeader(value: number | string | Date): string {
   return typeof value === "number" ? String(Math.max(0, Math.ceil(value))) : value;
 }
 
+/**
+ * Losant's throttle body; the wait is whole seconds, rounded down as Losant rounds it.
+ *
+ * @example
+ * ```ts
+ * throttleBody(3.7).message; // 'Over rate limit, request throttled. Retry in 3 seconds'
+ * ```
+ */
+export function throttleBody(seconds: number): { type: string; message: string } {
+  const whole = Math.max(0, Math.floor(seconds));
+  return {
+    type: "TooManyRequestsError",
+    message: `Over rate limit, request throttled. Retry in ${whole} seconds`,
+  };
+}
+
 const sameId = (a: string | undefined, b: string | undefined): boolean =>
   a === undefined || (b !== undefined && a.toLowerCase() === b.toLowerCase());
 
+function statusResponse(spec: Extract<FaultSpec, { status: number }>): FaultPlan["respond"] {
+  const headers: Record<string, string> = {};
+  if (spec.retryAfter !== undefined) headers["retry-after"] = retryAfterHeader(spec.retryAfter);
+  const fallback = spec.retryIn === undefined ? errorBody(spec.status) : throttleBody(spec.retryIn);
+  return { status: spec.status, headers, body: spec.body ?? fallback };
+}
+
+function redirectResponse(spec: Extract<FaultSpec, { redirect: number }>): FaultPlan["respond"] {
+  return {
+    status: spec.redirect,
+    headers: { location: spec.location },
+    body: { type: "Redirect", message: "Moved" },
+  };
+}
+
 /**
  * Creates the fault controls and the planner the server consults on every request.
+ * `now` drives the rate limits (inject a fake clock's `now` to step windows by hand).
  *
  * @example
  * ```ts
@@ -107,12 +84,10 @@ const sameId = (a: string | undefined, b: string | undefined): boolean =>
  */
 export function createFaults(now: () => number = Date.now): {
   faults: Faults;
-  plan(
-    request: { kind: RouteKind; instanceId: string | undefined; requestId: string | undefined },
-  ): FaultPlan;
+  plan(request: PlannedRequest): FaultPlan;
 } {
   let installed: Installed[] = [];
-  let limiters: Limiter[] = [];
+  let limits: InstalledLimit[] = [];
   // Deno's and Bun's fetch silently resend a request once when a reused keep-alive
   // connection closes early; the resend carries the same x-request-id and must be reset too.
   const resetByRequestId = new Map<string, "before" | "after">();
@@ -135,31 +110,39 @@ export function createFaults(now: () => number = Date.now): {
       installed.push(fault);
       return handle(fault);
     },
-    rateLimit(options) {
-      const limiter: Limiter = {
+    rateLimit(options): RateLimitHandle {
+      const make = options.kind === "gcra" ? gcraLimiter : fixedWindowLimiter;
+      const limit: InstalledLimit = {
         options: { ...options },
-        windows: new Map(),
+        limiter: make(options, now),
         removed: false,
+        admitted: 0,
         rejected: 0,
       };
-      limiters.push(limiter);
+      limits.push(limit);
       return {
         get used() {
-          return limiter.rejected;
+          return limit.rejected;
+        },
+        get admitted() {
+          return limit.admitted;
         },
         get remaining() {
-          return limiter.removed ? 0 : Infinity;
+          return limit.removed ? 0 : Infinity;
+        },
+        setLimit(next) {
+          limit.limiter.setLimit(next);
         },
         remove() {
-          limiter.removed = true;
-          limiters = limiters.filter((l) => l !== limiter);
+          limit.removed = true;
+          limits = limits.filter((l) => l !== limit);
         },
       };
     },
     clear() {
       installed = [];
-      for (const limiter of limiters) limiter.removed = true;
-      limiters = [];
+      for (const limit of limits) limit.removed = true;
+      limits = [];
       resetByRequestId.clear();
     },
   };
@@ -174,37 +157,32 @@ export function createFaults(now: () => number = Date.now): {
   };
 
   const overLimit = (instanceId: string | undefined): FaultPlan["respond"] | undefined => {
-    for (const limiter of limiters) {
-      if (!sameId(limiter.options.instanceId, instanceId)) continue;
-      const key = (instanceId ?? "*").toLowerCase();
-      const t = now();
-      let window = limiter.windows.get(key);
-      if (!window || t - window.start >= 1000) {
-        window = { start: t, count: 0 };
-        limiter.windows.set(key, window);
+    for (const limit of limits) {
+      if (!sameId(limit.options.instanceId, instanceId)) continue;
+      const refused = limit.limiter.admit((instanceId ?? "*").toLowerCase());
+      if (!refused) {
+        limit.admitted++;
+        continue;
       }
-      window.count++;
-      if (window.count > limiter.options.perSecond) {
-        limiter.rejected++;
-        const retryAfter = limiter.options.retryAfter ??
-          Math.max(1, Math.ceil((window.start + 1000 - t) / 1000));
-        return {
-          status: 429,
-          headers: { "retry-after": retryAfterHeader(retryAfter) },
-          body: errorBody(429, "Rate limit exceeded"),
-        };
+      limit.rejected++;
+      const hint = limit.options.retryHint ??
+        (limit.options.kind === "gcra" ? "message" : "header");
+      const seconds = refused.retryInMs / 1000;
+      const headers: Record<string, string> = {};
+      if (hint !== "message") {
+        headers["retry-after"] = retryAfterHeader(
+          limit.options.retryAfter ?? Math.max(1, Math.ceil(seconds)),
+        );
       }
+      const body = hint === "header"
+        ? errorBody(429, "Rate limit exceeded")
+        : throttleBody(seconds);
+      return { status: 429, headers, body };
     }
     return undefined;
   };
 
-  const plan = (
-    { kind, instanceId, requestId }: {
-      kind: RouteKind;
-      instanceId: string | undefined;
-      requestId: string | undefined;
-    },
-  ): FaultPlan => {
+  const plan = ({ kind, instanceId, requestId }: PlannedRequest): FaultPlan => {
     const result: FaultPlan = { names: [], latencyMs: 0 };
     const earlierReset = requestId === undefined ? undefined : resetByRequestId.get(requestId);
     if (earlierReset) {
@@ -226,11 +204,20 @@ export function createFaults(now: () => number = Date.now): {
     if (!terminal) return result;
     take(terminal);
     const spec = terminal.spec;
-    if ("status" in spec) {
-      const headers: Record<string, string> = {};
-      if (spec.retryAfter !== undefined) headers["retry-after"] = retryAfterHeader(spec.retryAfter);
+    if ("echo" in spec) {
+      const secret = spec.echo !== "authorization";
+      result.names.push(`echo:${spec.echo}`);
+      result.echo = {
+        authorization: spec.echo !== "secret",
+        secret,
+        status: spec.status ?? (secret ? 500 : 400),
+      };
+    } else if ("status" in spec) {
       result.names.push(`status:${spec.status}`);
-      result.respond = { status: spec.status, headers, body: spec.body ?? errorBody(spec.status) };
+      result.respond = statusResponse(spec);
+    } else if ("redirect" in spec) {
+      result.names.push(`redirect:${spec.redirect}`);
+      result.respond = redirectResponse(spec);
     } else if ("reset" in spec) {
       result.names.push(`reset:${spec.reset}`);
       result.reset = spec.reset;
@@ -238,6 +225,12 @@ export function createFaults(now: () => number = Date.now): {
     } else if ("stallAfterHeadersMs" in spec) {
       result.names.push("stall");
       result.stallMs = spec.stallAfterHeadersMs;
+    } else if ("trickle" in spec) {
+      result.names.push("trickle");
+      result.trickle = {
+        bytes: Math.max(1, spec.trickle.bytes ?? 1),
+        everyMs: spec.trickle.everyMs,
+      };
     }
     return result;
   };

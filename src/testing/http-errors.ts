@@ -9,8 +9,9 @@ const TYPES: Readonly<Record<number, string>> = {
   401: "Unauthorized",
   403: "Forbidden",
   404: "NotFound",
+  405: "MethodNotAllowed",
   409: "Conflict",
-  429: "TooManyRequests",
+  429: "TooManyRequestsError",
   500: "InternalServerError",
   502: "BadGateway",
   503: "ServiceUnavailable",
@@ -22,7 +23,7 @@ const TYPES: Readonly<Record<number, string>> = {
  *
  * @example
  * ```ts
- * errorTypeFor(429); // 'TooManyRequests'
+ * errorTypeFor(429); // 'TooManyRequestsError'
  * ```
  */
 export function errorTypeFor(status: number): string {

@@ -21,7 +21,10 @@ export interface RequestLogEntry {
   instanceId: string | undefined;
   losantDomain: string | undefined;
   action: RouteKind | undefined;
-  /** Name of the fault applied (`status:503`, `reset:before`, `latency`, `stall`, `rateLimit`, joined by `+`). */
+  /**
+   * Name of the fault applied (`status:503`, `reset:before`, `latency`, `stall`, `trickle`,
+   * `echo:secret`, `redirect:302`, `rateLimit`), joined by `+`.
+   */
   fault: string | undefined;
 }
 
@@ -37,7 +40,24 @@ export function preciseNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
-/** A live request log with a way to wait until nothing is in flight. */
+/** Options for {@link RequestLog.waitFor}. */
+export interface WaitForOptions {
+  /** Rejects the wait with the signal's reason when it aborts. */
+  signal?: AbortSignal;
+  /**
+   * A guard against a test that would hang: rejects after this many ms of real time
+   * (default 30 000). Not a speed assertion: a condition that holds resolves at once.
+   */
+  timeoutMs?: number;
+}
+
+/**
+ * A condition over the log: return a value (the entry found, `true`, …) when it holds,
+ * or `undefined`/`null`/`false` while it does not.
+ */
+export type LogCondition<T> = (entries: readonly RequestLogEntry[]) => T | undefined | null | false;
+
+/** A live request log with ways to wait until nothing is in flight or a condition holds. */
 export interface RequestLog {
   readonly entries: RequestLogEntry[];
   begin(
@@ -49,6 +69,21 @@ export interface RequestLog {
   end(entry: RequestLogEntry, status: number | undefined): void;
   clear(): void;
   idle(): Promise<void>;
+  /**
+   * Resolves with the condition's value once it holds. It is checked at once, then each time
+   * a request arrives, is routed, is handled or ends, so a test waits on what the server saw
+   * instead of polling with timers.
+   */
+  waitFor<T>(condition: LogCondition<T>, options?: WaitForOptions): Promise<T>;
+  /** Rechecks pending conditions (the server calls it after a route changed the store). */
+  changed(): void;
+  /** Rejects every pending wait (the server is closing). */
+  abandon(reason: Error): void;
+}
+
+interface Waiter {
+  check(): void;
+  reject(reason: unknown): void;
 }
 
 /**
@@ -67,6 +102,10 @@ export function createRequestLog(): RequestLog {
   let sequence = 0;
   const inFlight = new Set<RequestLogEntry>();
   let waiters: Array<() => void> = [];
+  const conditions = new Set<Waiter>();
+  const changed = (): void => {
+    for (const waiter of [...conditions]) waiter.check();
+  };
   return {
     entries,
     begin(fields) {
@@ -82,6 +121,7 @@ export function createRequestLog(): RequestLog {
       };
       entries.push(entry);
       inFlight.add(entry);
+      changed();
       return entry;
     },
     end(entry, status) {
@@ -94,6 +134,7 @@ export function createRequestLog(): RequestLog {
         waiters = [];
         for (const resolve of done) resolve();
       }
+      changed();
     },
     // Empties in place: `server.requests` is handed out once and must stay the same array.
     clear() {
@@ -102,6 +143,53 @@ export function createRequestLog(): RequestLog {
     idle() {
       if (inFlight.size === 0) return Promise.resolve();
       return new Promise((resolve) => waiters.push(resolve));
+    },
+    waitFor(condition, options = {}) {
+      return new Promise((resolve, reject) => {
+        const { signal, timeoutMs = 30_000 } = options;
+        const done = (): void => {
+          conditions.delete(waiter);
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", onAbort);
+        };
+        const waiter: Waiter = {
+          check() {
+            let value;
+            try {
+              value = condition(entries);
+            } catch (error) {
+              done();
+              reject(error);
+              return;
+            }
+            if (value === undefined || value === null || value === false) return;
+            done();
+            resolve(value);
+          },
+          reject(reason) {
+            done();
+            reject(reason);
+          },
+        };
+        const onAbort = (): void => waiter.reject(signal?.reason);
+        const timer = setTimeout(
+          () =>
+            waiter.reject(
+              new Error(
+                `waitFor: the condition did not hold within ${timeoutMs} ms (${entries.length} requests logged)`,
+              ),
+            ),
+          timeoutMs,
+        );
+        if (signal?.aborted) return waiter.reject(signal.reason);
+        signal?.addEventListener("abort", onAbort);
+        conditions.add(waiter);
+        waiter.check();
+      });
+    },
+    changed,
+    abandon(reason) {
+      for (const waiter of [...conditions]) waiter.reject(reason);
     },
   };
 }

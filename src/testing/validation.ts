@@ -1,5 +1,9 @@
 import * as v from "valibot";
 import { OBJECT_ID_PATTERN } from "./ids.ts";
+import { SCOPE_NAMES } from "../schemas/scope-names.ts";
+
+// A set for the lookup; the list itself is the one the client validates creates with.
+const KNOWN_SCOPES: ReadonlySet<string> = new Set(SCOPE_NAMES);
 
 // Transcribed from shared/losant-api/apiTokenPatch.json and apiTokenPost.json. Objects are
 // strict because the schemas say `additionalProperties: false` and Losant answers 400.
@@ -38,7 +42,10 @@ export const tokenPatchSchema = v.strictObject({
   status: v.optional(statusSchema),
 });
 
-/** The body of POST /instances/:instanceId/tokens (apiTokenPost.json; scope names are not enumerated here). */
+/**
+ * The body of POST /instances/:instanceId/tokens (apiTokenPost.json). Only `name` is required
+ * there; scope names must be ones the schema enumerates.
+ */
 export const tokenPostSchema = v.strictObject({
   name: nameSchema,
   description: v.optional(descriptionSchema),
@@ -47,12 +54,22 @@ export const tokenPostSchema = v.strictObject({
   orgRoles: v.optional(orgRolesSchema),
   scope: v.optional(
     v.pipe(
-      v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(1024))),
+      v.array(
+        v.pipe(
+          v.string(),
+          v.minLength(1),
+          v.maxLength(1024),
+          v.check((name) => KNOWN_SCOPES.has(name), "is not a known scope"),
+        ),
+      ),
       v.check((items) => new Set(items).size === items.length, "scope items must be unique"),
     ),
   ),
   status: v.optional(statusSchema),
 });
+
+/** Body fields that arrived in API 1.30.0; an older API's strict schema refuses them. */
+export const FIELDS_SINCE_1_30: readonly string[] = ["defaultRole", "orgRoles"];
 
 const integerString = v.pipe(v.string(), v.regex(/^\d+$/, "must be a non-negative integer"));
 

@@ -14,6 +14,8 @@ export interface MemoryIoOptions {
   env?: Record<string, string | undefined>;
   /** stdin's text: the answers to prompts, or the access token for `--token-file -`. */
   input?: string;
+  /** What the person types at the terminal (`/dev/tty`), when stdin is taken. */
+  terminal?: string;
   /** Whether a person is at the terminal (prompts allowed). Default false. */
   interactive?: boolean;
   /** stdout's reader goes away once this many characters were written. */
@@ -67,6 +69,7 @@ export function memoryIo(options: MemoryIoOptions = {}): MemoryIo {
       if (stdinRead) return Promise.resolve(undefined);
       return Promise.resolve(lines.length > 0 ? lines.shift() : undefined);
     },
+    readTerminalLine: () => Promise.resolve(options.terminal?.split("\n")[0]),
     interactive: options.interactive ?? false,
     stderrIsTty: false,
     env: options.env ?? {},
