@@ -4,11 +4,7 @@ import { CallOptionsSchema } from "../schemas/client-options.ts";
 import { type TokenParams, TokenParamsSchema } from "../schemas/token-params.ts";
 import { parseParams } from "../validate.ts";
 import { foldJournal } from "./journal.ts";
-import {
-  resolveRotation,
-  type RotationOptions,
-  splitRotationOptions,
-} from "./options.ts";
+import { resolveRotation, type RotationOptions, splitRotationOptions } from "./options.ts";
 import { preflightRotation } from "./preflight.ts";
 import { type RotatedItem, rotateItem } from "./rotate-item.ts";
 
