@@ -1,6 +1,11 @@
 import { existsSync } from "node:fs";
-import { type BatchResult, fileJournal, finishRetirements, foldJournal } from "../../batch/mod.ts";
-import { retirementDue } from "../../rotation/retire.ts";
+import {
+  type BatchResult,
+  fileJournal,
+  finishRetirements,
+  foldJournal,
+  retirementDue,
+} from "../../batch/mod.ts";
 import { confirm } from "../confirm.ts";
 import { EXIT, UsageError } from "../exit-codes.ts";
 import type { Io } from "../io.ts";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { DEFAULT_RETIRING_NAME, DEFAULT_SUCCESSOR_NAME } from "../../rotation/naming.ts";
+import { DEFAULT_RETIRING_NAME, DEFAULT_SUCCESSOR_NAME } from "../../batch/mod.ts";
 import { collect, positiveInt } from "../args.ts";
 import type { CliCommand } from "../command.ts";
 import { duration } from "./rotate-duration.ts";
