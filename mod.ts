@@ -33,7 +33,7 @@ export { onTokenEvent } from "./src/listeners/on-token-event.ts";
 export { onRequestEvent } from "./src/listeners/on-request-event.ts";
 export type { TokenEvent, TokenEventType } from "./src/listeners/token-event.ts";
 export type { RequestEvent, RequestEventType } from "./src/listeners/request-event.ts";
-export { REDACTED } from "./src/scrub.ts";
+export { REDACTED, withoutSecret } from "./src/scrub.ts";
 export { compose } from "./src/pipeline/compose.ts";
 export type {
   ActionName,

@@ -76,7 +76,10 @@ export class LosantApiError extends LosantError {
   readonly statusCode: number;
   /** Losant's error type, e.g. `NotFound`, `Unauthorized`, `TooManyRequests`. */
   readonly type: string;
-  /** The raw `Retry-After` header, when the server sent one. */
+  /**
+   * The raw `Retry-After` header, when the server sent one; on a 429 without it, the seconds
+   * Losant's message names ("Retry in 3 seconds").
+   */
   readonly retryAfter?: string;
 
   constructor(

@@ -89,12 +89,14 @@ export function redactEvent<E extends { token?: ApiToken; previous?: ApiToken }>
 }
 
 /**
- * The token without its `token` field, for results and output that never carry a secret.
+ * The token without its `token` field, for results and output that never carry a secret
+ * (the same object when it has none; `token` is optional in its type, so T stays honest).
  *
  * @example
  * withoutSecret({ id, name: "ci", token: "eyJ..." }); // { id, name: "ci" }
  */
-export function withoutSecret<T extends { token?: unknown }>(token: T): Omit<T, "token"> {
+export function withoutSecret<T extends { token?: unknown }>(token: T): T {
+  if (token.token === undefined) return token;
   const { token: _secret, ...rest } = token;
-  return rest;
+  return rest as T;
 }

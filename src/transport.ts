@@ -192,12 +192,21 @@ function apiError(
   const fields = parsed.success ? parsed.output : {};
   // Server text is untrusted: it may echo the Authorization header or a secret.
   const scrub = (text: string) => scrubber?.scrub(text) ?? text;
-  return new LosantApiError(
-    status,
-    scrub(fields.type ?? typeByStatus[status] ?? "HttpError"),
-    fields.message === undefined
-      ? `${ctx.method} ${ctx.path} answered ${status}`
-      : scrub(fields.message),
-    errorContextOf(ctx, { retryAfter: headers.get("retry-after") ?? undefined }),
-  );
+  const type = scrub(fields.type ?? typeByStatus[status] ?? "HttpError");
+  let message = fields.message === undefined
+    ? `${ctx.method} ${ctx.path} answered ${status}`
+    : scrub(fields.message);
+  // Losant's 429 may name its wait only in the message: "... Retry in 3 seconds".
+  const retryAfter = headers.get("retry-after") ??
+    (status === 429 ? /retry in (\d+) sec/i.exec(message)?.[1] : undefined);
+  if (type === "VersionNotAllowed") {
+    message += ` (Accept-Version ${ctx.headers["accept-version"]} is not served here: set ` +
+      `the client's acceptVersion)`;
+  } else if (
+    status === 400 && /defaultRole|orgRoles|additional prop/i.test(message) &&
+    /"(defaultRole|orgRoles)"/.test(JSON.stringify(ctx.body) ?? "")
+  ) {
+    message += " (defaultRole and orgRoles need Losant API 1.30 or later)";
+  }
+  return new LosantApiError(status, type, message, errorContextOf(ctx, { retryAfter }));
 }

@@ -18,6 +18,7 @@ export {
   wouldPatchChange,
 } from "./patch-tokens.ts";
 export { selectTokens, type SelectTokensOptions } from "./select-tokens.ts";
+export { globSource } from "../utils/glob.ts";
 export type { BatchJob } from "./job.ts";
 export type { ObserverLike, Subscribable, Unsubscribable } from "./subscribable.ts";
 export type { BatchOptions } from "./options.ts";

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { inputObject } from "../schemas/input.ts";
 import type { RetryOptions } from "../pipeline/retry-options.ts";
 import { callOptionEntries } from "../schemas/client-options.ts";
 import { parseParams } from "../validate.ts";
@@ -121,8 +122,11 @@ export const BatchOptionsEntries = {
   maxBuffered: count(1),
 };
 
-const BatchOptionsSchema = v.strictObject(BatchOptionsEntries);
+const BATCH_MESSAGE = "must be an object of batch options (concurrency, dryRun, ...)";
 
+const BatchOptionsSchema = inputObject(BatchOptionsEntries, BATCH_MESSAGE);
+
+// inputObject: an array or a Date is not an options object (a bare strictObject accepts them).
 // The documented interface and the schema describe the same object: a field added to one
 // and not the other fails to compile.
 type Fields<T> = { [K in keyof T]-?: Exclude<T[K], undefined> };
@@ -140,7 +144,7 @@ export function resolveBatchOptions(
   action: string,
   extra: v.ObjectEntries = {},
 ): ResolvedBatchOptions {
-  const schema = v.strictObject({ ...BatchOptionsEntries, ...extra });
+  const schema = inputObject({ ...BatchOptionsEntries, ...extra }, BATCH_MESSAGE);
   const checked = parseParams(schema, options ?? {}, action) as BatchOptions;
   const concurrency = checked.concurrency ?? 8;
   return {

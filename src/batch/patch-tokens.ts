@@ -1,4 +1,6 @@
 import type { Client } from "../client.ts";
+import { deepEqual } from "../utils/deep-equal.ts";
+import { isPlainObject } from "../schemas/input.ts";
 import { patchToken } from "../actions/patch-token.ts";
 import type { ApiToken } from "../schemas/api-token.ts";
 import { type ApiTokenPatch, ApiTokenPatchSchema } from "../schemas/api-token-patch.ts";
@@ -56,24 +58,8 @@ function patchOperation(defaults: ApiTokenPatch | undefined): BatchOperation<Pat
 export function wouldPatchChange(token: ApiToken, patch: ApiTokenPatch): boolean {
   const current = token as Record<string, unknown>;
   return Object.entries(patch).some(([field, value]) =>
-    value !== undefined && !same(current[field], value)
+    value !== undefined && !deepEqual(current[field], value)
   );
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-function same(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  const keys = Object.keys(x);
-  return keys.length === Object.keys(y).length && keys.every((k) => same(x[k], y[k]));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { withoutSecret } from "../scrub.ts";
 import { type Client, coreOf, use } from "../client.ts";
 import { activeLogger, enabled } from "../logging/logger.ts";
 import { getToken } from "../actions/get-token.ts";
@@ -682,10 +683,4 @@ function errorType(error: unknown): string {
   if (error instanceof LosantResponseError) return "ResponseError";
   if (error instanceof Error) return error.name;
   return "Error";
-}
-
-/** A token as results carry it: the secret, should a server ever send one, removed. */
-function withoutSecret(token: ApiToken): ApiToken {
-  const { token: _secret, ...rest } = token;
-  return rest as ApiToken;
 }

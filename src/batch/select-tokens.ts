@@ -1,3 +1,6 @@
+import * as v from "valibot";
+import { inputObject } from "../schemas/input.ts";
+import { CallOptionsSchema } from "../schemas/client-options.ts";
 import type { Client } from "../client.ts";
 import type { CallOptions } from "../actions/run-action.ts";
 import { LosantError } from "../errors.ts";
@@ -23,6 +26,21 @@ export interface SelectTokensOptions {
   callOptions?: CallOptions;
 }
 
+const SelectTokensOptionsSchema = inputObject({
+  instanceIds: v.custom<Iterable<string>>(
+    (x) => Array.isArray(x) || x instanceof Set,
+    "must be an array or Set of instance ids",
+  ),
+  filterField: v.optional(v.picklist(["name", "status"], "must be name or status")),
+  filter: v.optional(v.string("must be a string")),
+  where: v.optional(v.custom<(token: ApiToken) => boolean>(
+    (x) => typeof x === "function",
+    "must be a function",
+  )),
+  perPage: v.optional(v.number("must be a number")),
+  callOptions: v.optional(CallOptionsSchema),
+}, "must be an object of only instanceIds, filterField, filter, where, perPage, callOptions");
+
 /** How often an instance is re-listed when it keeps changing under the listing. */
 const MAX_LISTINGS = 5;
 
@@ -42,6 +60,9 @@ export function selectTokens(
   client: Client,
   options: SelectTokensOptions,
 ): AsyncIterable<{ instanceId: string; apiTokenId: string }> {
+  // Strict and read once: a misspelt `fitler` must not select every token, and a hostile
+  // options object (getters, Proxies) is a validation error, not a TypeError.
+  options = parseParams(SelectTokensOptionsSchema, options, "selectTokens", "options");
   const instanceIds = [...new Set([...options.instanceIds].map((id) => String(id).toLowerCase()))];
   const perPage = options.perPage ?? 100;
   // Bad input fails now, not halfway through a job.

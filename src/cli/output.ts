@@ -1,4 +1,4 @@
-import type { ApiToken } from "../../mod.ts";
+import { type ApiToken, withoutSecret } from "../../mod.ts";
 import type { Io } from "./io.ts";
 
 /**
@@ -43,9 +43,7 @@ export function printable(text: string): string {
 
 /** A token without its secret, for output: the API sends `token` only on create. */
 export function publicToken(token: ApiToken): ApiToken {
-  if (token.token === undefined) return token;
-  const { token: _secret, ...rest } = token;
-  return rest as ApiToken;
+  return withoutSecret(token);
 }
 
 const FIELDS: readonly (keyof ApiToken)[] = [

@@ -1,4 +1,5 @@
 import { UsageError } from "./exit-codes.ts";
+import { globSource } from "../batch/mod.ts";
 
 /** A compiled `--from` / `--to` pair. */
 export interface Renamer {
@@ -30,9 +31,7 @@ export function compileRename(from: string, to: string): Renamer {
         "--from matched, so they need as many (with fewer, two names could become one)",
     );
   }
-  const source = from.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")).join(
-    "(.*)",
-  );
+  const source = globSource(from, "(.*)");
   const pattern = new RegExp(`^${source}$`, "is");
   const toParts = to.split("*");
   return {

@@ -1,3 +1,5 @@
+import { parseParams } from "../validate.ts";
+import { ListenerOptionsSchema as TokenEventsOptionsSchema } from "../schemas/listener-options.ts";
 import { Observable, share } from "rxjs";
 import type { Client } from "../client.ts";
 import type { ListenerOptions } from "../listeners/registry.ts";
@@ -35,6 +37,7 @@ export function tokenEvents(
   client: Client,
   options: TokenEventsOptions = {},
 ): Observable<TokenEvent> {
+  parseParams(TokenEventsOptionsSchema, options, "tokenEvents", "options");
   return fromRegistry<TokenEvent>(
     (listener, o) => onTokenEvent(client, listener, o),
     { secrets: options.secrets === true },

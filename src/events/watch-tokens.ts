@@ -1,4 +1,5 @@
 import { asyncScheduler, Observable, type SchedulerLike, type Subscriber } from "rxjs";
+import { inputObject } from "../schemas/input.ts";
 import * as v from "valibot";
 import { type Listing, readConsistentListing } from "../listing/read-listing.ts";
 import type { CallOptions } from "../actions/run-action.ts";
@@ -50,7 +51,7 @@ const fn = <T>() => v.custom<T>((x) => typeof x === "function", "must be a funct
 const ms = (min: number) =>
   v.pipe(v.number("must be a number"), v.minValue(min, `must be at least ${min}`));
 
-const WatchTokensOptionsSchema = v.object({
+const WatchTokensOptionsSchema = inputObject({
   instanceIds: v.pipe(
     v.array(IdSchema, "must be an array of instance ids"),
     v.minLength(1, "must name at least one instance"),
@@ -73,7 +74,7 @@ const WatchTokensOptionsSchema = v.object({
   ),
   now: v.optional(fn<() => number>()),
   sleep: v.optional(fn<(ms: number, signal: AbortSignal) => Promise<void>>()),
-});
+}, "must be an object of watchTokens options (instanceIds, intervalMs, ...)");
 
 /** What a poll loop needs; one per subscription. */
 interface Poller {
@@ -99,7 +100,7 @@ interface Poller {
  */
 export function watchTokens(client: Client, options: WatchTokensOptions): Observable<WatchEvent> {
   coreOf(client);
-  const checked = parseParams(WatchTokensOptionsSchema, options, "watchTokens");
+  const checked = parseParams(WatchTokensOptionsSchema, options, "watchTokens", "options");
   const scheduler = checked.scheduler ?? asyncScheduler;
   const now = checked.now ?? (() => scheduler.now());
   const sleep = checked.sleep ?? ((delay, signal) => schedulerSleep(scheduler, delay, signal));

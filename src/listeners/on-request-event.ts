@@ -30,5 +30,5 @@ export function onRequestEvent(
   listener: Listener<RequestEvent>,
   options: ListenerOptions<RequestEvent> = {},
 ): () => void {
-  return addListener(requestRegistryOf(coreOf(client)), listener, options);
+  return addListener(requestRegistryOf(coreOf(client)), listener, options, "onRequestEvent");
 }

@@ -1,3 +1,5 @@
+import { ListenerOptionsSchema } from "../schemas/listener-options.ts";
+import { parseParams } from "../validate.ts";
 import type { ClientCore, SharedState } from "../client.ts";
 import type { EventSlotName, EventTap } from "../pipeline/events.ts";
 import type { Middleware } from "../types.ts";
@@ -82,8 +84,10 @@ export function addListener<E>(
   registry: Registry<E>,
   listener: Listener<E>,
   options: ListenerOptions<E>,
+  action = "onTokenEvent",
 ): () => void {
   if (typeof listener !== "function") throw new TypeError("listener must be a function");
+  parseParams(ListenerOptionsSchema, options, action, "options");
   const entry: Entry<E> = { listener, secrets: options.secrets === true, onError: options.onError };
   registry.entries.add(entry);
   return () => {

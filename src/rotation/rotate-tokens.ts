@@ -1,3 +1,4 @@
+import { ID_PATTERN } from "../schemas/id.ts";
 import { type Client, coreOf } from "../client.ts";
 import { LosantValidationError } from "../errors.ts";
 import { type BatchJob, createJob } from "../batch/job.ts";
@@ -128,7 +129,7 @@ function instancesOf(items: readonly unknown[]): string[] {
   const ids = new Set<string>();
   for (const item of items) {
     const id = (item as { instanceId?: unknown } | null)?.instanceId;
-    if (typeof id === "string" && /^[A-Fa-f\d]{24}$/.test(id)) ids.add(id.toLowerCase());
+    if (typeof id === "string" && ID_PATTERN.test(id)) ids.add(id.toLowerCase());
   }
   return [...ids];
 }

@@ -1,3 +1,5 @@
+import { globSource } from "../utils/glob.ts";
+
 /**
  * Compiles a Losant list filter (a glob where `*` matches any run of characters)
  * into an anchored, case-insensitive regular expression.
@@ -10,9 +12,5 @@
  * ```
  */
 export function globToRegExp(glob: string): RegExp {
-  const source = glob
-    .split("*")
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&"))
-    .join(".*");
-  return new RegExp(`^${source}$`, "i");
+  return new RegExp(`^${globSource(glob, ".*")}$`, "i");
 }

@@ -1,7 +1,8 @@
+import { ID_PATTERN } from "../schemas/id.ts";
 import type { Random } from "./random.ts";
 
 /** The id pattern Losant uses for every resource (a MongoDB ObjectId). */
-export const OBJECT_ID_PATTERN: RegExp = /^[A-Fa-f\d]{24}$/;
+export const OBJECT_ID_PATTERN: RegExp = ID_PATTERN;
 
 /**
  * A 24-hex-digit id. Deterministic when given a seeded `random`.
