@@ -112,6 +112,10 @@ async function loadNodeFetch(): Promise<typeof fetch> {
   return (await import("../src/fetch/node-fetch.ts")).nodeFetch;
 }
 
+async function loadHttpFetch(): Promise<typeof fetch> {
+  return (await import("../src/fetch/http-fetch.ts")).httpFetch;
+}
+
 /** The official client (axios underneath, Node's keep-alive global agent). */
 function losantRest(t: Target): Call {
   const require = createRequire(import.meta.url);
@@ -126,9 +130,9 @@ function losantRest(t: Target): Call {
 }
 
 /** This library with its defaults (validation, retry, timeout, events, hooks). */
-async function losantTokens(t: Target, fast: boolean): Promise<Call> {
+async function losantTokens(t: Target, fast: boolean | "http"): Promise<Call> {
   const { createClient, getToken } = await import("../mod.ts");
-  const fetch = fast ? await loadNodeFetch() : undefined;
+  const fetch = fast === "http" ? await loadHttpFetch() : fast ? await loadNodeFetch() : undefined;
   const client = createClient({ accessToken: t.token, url: t.url, ...(fetch ? { fetch } : {}) });
   const params = { instanceId: t.instanceId, apiTokenId: t.apiTokenId };
   return () => getToken(client, params);
@@ -144,6 +148,8 @@ export const CONTENDERS = {
   "losant-rest": (t: Target): Promise<Call> => Promise.resolve(losantRest(t)),
   "losant-tokens": (t: Target): Promise<Call> => losantTokens(t, false),
   "losant-tokens+nodeFetch": (t: Target): Promise<Call> => losantTokens(t, true),
+  "httpFetch": async (t: Target): Promise<Call> => fetchCall(t, await loadHttpFetch()),
+  "losant-tokens+httpFetch": (t: Target): Promise<Call> => losantTokens(t, "http"),
 } as const;
 
 export type Contender = keyof typeof CONTENDERS;

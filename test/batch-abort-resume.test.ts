@@ -242,8 +242,7 @@ test("a run killed with deletes in flight: its journal lines let resume finish i
     first.results$.subscribe((r) => (file += toNdjson(r)));
     const instanceId = server.instanceIds[0]!;
     const applied = () => 10 - server.store.listTokens(instanceId).length;
-    const until = Date.now() + 10_000;
-    while (applied() < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    await server.waitFor(() => applied() >= 2);
     const killedAt = file; // what a process killed now would have left on disk
     controller.abort();
     await first;

@@ -1,5 +1,6 @@
 /** Shared setup for the batch suites: a fake Losant, a client, and log arithmetic. */
-import { type Client, createClient } from "../mod.ts";
+import { type Client, createClient, onRequestEvent } from "../mod.ts";
+import { createFakeClock, type FakeClock } from "./support/fake-clock.ts";
 import { type FakeLosant, type RequestLogEntry, startFakeLosant } from "../src/testing/mod.ts";
 
 export interface Fixture {
@@ -74,4 +75,53 @@ export function when<T>(
   check: (value: T) => boolean,
 ): Promise<T> {
   return new Promise((resolve) => subscribe((value) => check(value) && resolve(value)));
+}
+
+/** A client on a fake clock, and what it sent when, in the clock's time. */
+export interface FakeClockClient {
+  client: Client;
+  clock: FakeClock;
+  /** Attempts on the wire now (request events minus their response/error). */
+  inFlight(): number;
+  /** Per instance, the fake time of each attempt's start. */
+  sent: Map<string, number[]>;
+  /** Fake time of each attempt answered with this status. */
+  answered(status: number): { instanceId: string; at: number }[];
+}
+
+/**
+ * A client of `fixture`'s server whose every wait (retries, pacing, pauses) runs on a fake
+ * clock; run jobs with `drive(clock, job, inFlight)`. No per-attempt timeout: real sockets
+ * take real time, which the fake clock must not count.
+ */
+export function fakeClockClient(server: FakeLosant, accessToken: string): FakeClockClient {
+  const clock = createFakeClock();
+  const client = createClient({
+    accessToken,
+    url: server.url,
+    retry: { minTimeout: 5, maxTimeout: 20 },
+    timeout: 0,
+    clock,
+  });
+  const sent = new Map<string, number[]>();
+  const statuses: { instanceId: string; at: number; status?: number }[] = [];
+  let open = 0;
+  onRequestEvent(client, (e) => {
+    if (e.type === "request") {
+      open++;
+      let list = sent.get(e.instanceId);
+      if (list === undefined) sent.set(e.instanceId, list = []);
+      list.push(clock.now());
+    } else if (e.type === "response" || e.type === "error") {
+      open--;
+      statuses.push({ instanceId: e.instanceId, at: clock.now(), status: e.status });
+    }
+  });
+  return {
+    client,
+    clock,
+    inFlight: () => open,
+    sent,
+    answered: (status) => statuses.filter((s) => s.status === status),
+  };
 }

@@ -14,14 +14,6 @@ let f: CliFixture;
 test.before(async () => void (f = await startCliFixture()));
 test.after(() => f.close());
 
-const until = async (condition: () => boolean, what: string) => {
-  const deadline = Date.now() + 30_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
-
 /**
  * Runs the CLI and kills it outright (SIGKILL: no handler runs) once `applied()` holds;
  * `stall` hangs the responses that follow, so the kill lands with calls in flight.
@@ -35,7 +27,7 @@ async function killWhen(
   let fault: FaultHandle | undefined;
   try {
     fault = stall();
-    await until(applied, "changes before the kill");
+    await f.server.waitFor(applied);
   } finally {
     run.child.kill("SIGKILL");
     await run.done;

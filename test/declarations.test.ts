@@ -66,7 +66,7 @@ if (ONCE) {
       );
       writeFileSync(
         join(dir, "app.ts"),
-        ["", "/events", "/batch", "/testing", "/node-fetch"]
+        ["", "/events", "/batch", "/testing", "/node-fetch", "/http-fetch"]
           .map((sub, i) => `export * as e${i} from "losant-tokens${sub}";`)
           .join("\n"),
       );

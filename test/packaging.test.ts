@@ -148,10 +148,12 @@ test("the built entries share one core: a client from one works in another", () 
  */
 const PEERS_BY_ENTRY: Record<string, readonly string[]> = {
   ".": [],
+  "./audit": [],
   "./batch": [],
   "./events": ["rxjs"],
   "./testing": ["hono", "@hono/node-server"],
   "./node-fetch": ["undici"],
+  "./http-fetch": [],
 };
 
 /** The core app's whole install, beside losant-tokens itself. */

@@ -50,15 +50,6 @@ const fresh = () => ({ instanceId, apiTokenId: tokenIds[next++] });
 const distinctIds = (entries: RequestLogEntry[] = server.requests) =>
   new Set(entries.map((e) => e.requestId)).size;
 
-/** Waits for a condition the server's request log will meet (there is no event for it). */
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const give_up = Date.now() + 5_000;
-  while (!condition()) {
-    if (Date.now() > give_up) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
-
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
     await promise;
@@ -165,7 +156,7 @@ test("an abort during a request rejects at once with signal.reason itself", asyn
   const controller = new AbortController();
   const reason = new Error("operator pressed ctrl-c");
   const call = getToken(clientFor(), fresh(), { signal: controller.signal });
-  await until(() => server.requests.length === 1, "the request to arrive");
+  await server.waitFor((log) => log.length === 1);
   const started = Date.now();
   controller.abort(reason);
   assert.is(await rejection(call), reason);

@@ -97,7 +97,7 @@ function manualTime(start: number) {
   };
 }
 
-/** Waits for a condition the server's state will reach; a check per macrotask, no fixed delay. */
+/** Waits for a client-side condition (the server's own conditions use `server.waitFor`). */
 async function until(cond: () => boolean, what: string, limitMs = 10_000): Promise<void> {
   const started = Date.now();
   while (!cond()) {
@@ -235,12 +235,12 @@ if (process.env[CHILD_FLAG] === "1") {
         await deleteToken(other, { instanceId: s.instanceId, apiTokenId });
         // Paced by the server's log so deletes interleave with listings, not by a timer.
         const seen = listRequests(s.server).length;
-        await until(() => listRequests(s.server).length > seen + 1, "two more list pages");
+        await s.server.waitFor(() => listRequests(s.server).length > seen + 1);
       }
       await r.several(is("deleted"), victims.length);
       // One more full poll after the last delete was reported: nothing false may follow.
       const polled = listRequests(s.server).length;
-      await until(() => listRequests(s.server).length >= polled + 16, "two more listings");
+      await s.server.waitFor(() => listRequests(s.server).length >= polled + 16);
       r.subscription.unsubscribe();
 
       const deleted = r.events.filter((e) => e.type === "deleted").map((e) =>
@@ -338,7 +338,7 @@ if (process.env[CHILD_FLAG] === "1") {
       const events = firstValueFrom(
         watchTokens(doomed, { instanceIds: [s.instanceId], intervalMs: 5 }).pipe(toArray()),
       );
-      await until(() => listRequests(s.server).some((r) => r.status === 200), "a first listing");
+      await s.server.waitFor(() => listRequests(s.server).some((r) => r.status === 200));
       s.server.store.deleteToken(issued.instanceId, issued.apiTokenId);
       const unauthorized = await events.then(() => undefined, (e) => e);
       assert.is((unauthorized as LosantApiError).statusCode, 401);
@@ -356,7 +356,7 @@ if (process.env[CHILD_FLAG] === "1") {
         intervalMs: 5,
       })
         .subscribe({ error: (e) => assert.unreachable(String(e)) });
-      await until(() => s.server.requests.length === 1, "the listing to reach the server");
+      await s.server.waitFor((log) => log.length === 1);
       const started = Date.now();
       subscription.unsubscribe();
       await s.server.idle();
@@ -407,7 +407,7 @@ async function runChild(): Promise<void> {
   const subscription = watchTokens(s.client, { instanceIds: [idle, stuck], intervalMs: 60_000 })
     .subscribe((e) => events.push(e));
   await until(() => events.some((e) => e.type === "baseline"), "the first baseline");
-  await until(() => s.server.requests.length === 2, "the second listing to arrive");
+  await s.server.waitFor((log) => log.length === 2);
   const inFlight = s.server.requests.filter((r) => r.endedAt === undefined).length;
   subscription.unsubscribe();
   await s.server.idle();

@@ -1,14 +1,19 @@
 import type { Client } from "../client.ts";
 import type { ApiToken } from "../schemas/api-token.ts";
 import { type ListTokensParams, ListTokensParamsSchema } from "../schemas/list-params.ts";
+import { CallOptionsSchema } from "../schemas/client-options.ts";
 import { parseParams } from "../validate.ts";
+
+import { nextPage } from "../listing/paging.ts";
 import { listTokensPage } from "./list-tokens-page.ts";
 import type { CallOptions } from "./run-action.ts";
 
 /**
- * Every token of an instance, page by page, as an async iterable. Params are checked
- * when it is called (a LosantValidationError is thrown synchronously); pages are read
- * as the loop asks for them.
+ * Every token of an instance, page by page, as an async iterable. Params and options are
+ * checked when it is called (a LosantValidationError is thrown synchronously, unknown keys
+ * included); pages are read as the loop asks for them. The listing ends when the counts the
+ * API returns are reached (a server that serves smaller pages than asked is followed in its
+ * page size), or on an empty page.
  *
  * Pages are offsets: a token deleted by someone else mid-way shifts later pages. For
  * jobs that change what they list, `selectTokens` from `losant-tokens/batch` reads a
@@ -25,14 +30,27 @@ export function listTokens(
   options?: CallOptions,
 ): AsyncIterable<ApiToken> {
   const checked = parseParams(ListTokensParamsSchema, params, "listTokens");
+  if (options !== undefined) parseParams(CallOptionsSchema, options, "listTokens");
   return {
     async *[Symbol.asyncIterator]() {
-      const perPage = checked.perPage ?? 100;
-      for (let page = 0;; page++) {
+      let perPage = checked.perPage ?? 100;
+      let seen = 0;
+      for (let page = 0;;) {
         const result = await listTokensPage(client, { ...params, page, perPage }, options);
         yield* result.items;
-        const total = Number(result.totalCount);
-        if (result.items.length < perPage || (page + 1) * perPage >= total) return;
+        seen += result.items.length;
+        // The counts end the listing, not a short page (a server may cap the page size).
+        const next = nextPage({
+          page,
+          perPage,
+          items: result.items.length,
+          seen,
+          total: Number(result.totalCount),
+          servedPerPage: result.perPage === undefined ? undefined : Number(result.perPage),
+        });
+        if (next.done) return;
+        page = next.page;
+        perPage = next.perPage;
       }
     },
   };

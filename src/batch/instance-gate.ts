@@ -6,6 +6,8 @@
  * across instances, so one busy instance cannot starve the others of global slots.
  */
 
+import { type CancelTimer, type Clock, systemClock } from "../clock.ts";
+
 /** Limits the gate enforces. */
 export interface GateOptions {
   /** Attempts on the wire at once, across all instances. */
@@ -33,13 +35,16 @@ export interface InstanceGate {
    * Waits for a slot for `instanceId`. Rejects with `signal.reason` when the signal aborts
    * while waiting, or with the error given to `reject`/`rejectInstance`.
    */
-  acquire(instanceId: string, signal?: AbortSignal, tag?: unknown): Promise<Release>;
+  acquire(instanceId: string, signal?: AbortSignal): Promise<Release>;
   /** No attempt to the instance starts before `until` (epoch ms); the later moment wins. */
   pause(instanceId: string, until: number): void;
   /** The epoch ms the instance is paused until (0 or past when it is not). */
   pausedUntil(instanceId: string): number;
-  /** Rejects the waiters whose tag matches, wherever they wait. */
-  reject(match: (tag: unknown) => boolean, error: unknown): void;
+  /**
+   * Told each time the gate's own timer fires (a pause or a rate wait is over): the one
+   * wake-up for everything that waits on time, the scheduler included.
+   */
+  onWake(listener: () => void): void;
   /** Rejects the instance's waiters. */
   rejectInstance(instanceId: string, error: unknown): void;
   readonly stats: GateStats;
@@ -60,7 +65,6 @@ export const RATE_MARGIN_MS = 30;
 interface Waiter {
   resolve: (release: Release) => void;
   reject: (error: unknown) => void;
-  tag: unknown;
   signal?: AbortSignal;
   onAbort?: () => void;
 }
@@ -78,11 +82,11 @@ interface InstanceState {
  * Makes a gate.
  *
  * @example
- * const gate = createGate({ concurrency: 16, perInstanceConcurrency: 4, ratePerInstance: 50 });
+ * const gate = createGate({ concurrency: 16, perInstanceConcurrency: 4, ratePerInstance: 50 }, clock);
  * const release = await gate.acquire(instanceId);
  * try { await send(); } finally { release(); }
  */
-export function createGate(options: GateOptions): InstanceGate {
+export function createGate(options: GateOptions, clock: Clock = systemClock): InstanceGate {
   const instances = new Map<string, InstanceState>();
   // Instances with waiters, in service order: the one just served moves to the back.
   const waiting = new Map<string, InstanceState>();
@@ -95,8 +99,9 @@ export function createGate(options: GateOptions): InstanceGate {
     if (interval > 0) state.scheduled = Math.max(state.scheduled, now) + interval;
   };
   const stats: GateStats = { granted: 0, active: 0 };
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancelTimer: CancelTimer | undefined;
   let timerAt = Infinity;
+  let woken: (() => void) | undefined;
 
   const stateOf = (id: string): InstanceState => {
     let state = instances.get(id);
@@ -109,13 +114,21 @@ export function createGate(options: GateOptions): InstanceGate {
 
   const wakeAt = (at: number): void => {
     if (at >= timerAt) return;
-    clearTimeout(timer);
+    cancelTimer?.();
     timerAt = at;
-    timer = setTimeout(() => {
-      timer = undefined;
+    cancelTimer = clock.setTimer(() => {
+      cancelTimer = undefined;
       timerAt = Infinity;
       pump();
-    }, Math.max(0, at - Date.now()));
+      // A timer may fire a moment early by the clock's reading: a pause not yet over re-arms.
+      const now = clock.now();
+      let next = Infinity;
+      for (const state of instances.values()) {
+        if (state.pausedUntil > now) next = Math.min(next, state.pausedUntil);
+      }
+      if (next !== Infinity) wakeAt(next);
+      woken?.();
+    }, Math.max(0, at - clock.now()));
   };
 
   const grant = (state: InstanceState, waiter: Waiter, now: number): void => {
@@ -140,7 +153,7 @@ export function createGate(options: GateOptions): InstanceGate {
     // Rounds of one grant per ready instance, until the global limit or nobody is ready.
     while (served && stats.active < options.concurrency && waiting.size > 0) {
       served = false;
-      const now = Date.now();
+      const now = clock.now();
       for (const state of [...waiting.values()]) {
         if (stats.active >= options.concurrency) break;
         if (state.pausedUntil > now) {
@@ -171,11 +184,11 @@ export function createGate(options: GateOptions): InstanceGate {
   };
 
   return {
-    acquire(instanceId, signal, tag) {
+    acquire(instanceId, signal) {
       if (signal?.aborted) return Promise.reject(signal.reason);
       const state = stateOf(instanceId);
       return new Promise<Release>((resolve, reject) => {
-        const waiter: Waiter = { resolve, reject, tag, signal };
+        const waiter: Waiter = { resolve, reject, signal };
         if (signal !== undefined) {
           waiter.onAbort = () => {
             remove(state, waiter);
@@ -193,18 +206,14 @@ export function createGate(options: GateOptions): InstanceGate {
       if (until <= state.pausedUntil) return;
       state.pausedUntil = until;
       pump();
+      // Wake at the end even with no waiter here: the scheduler holds the instance's items.
+      wakeAt(until);
     },
     pausedUntil(instanceId) {
       return instances.get(instanceId)?.pausedUntil ?? 0;
     },
-    reject(match, error) {
-      for (const state of [...waiting.values()]) {
-        for (const waiter of state.waiters.filter((w) => match(w.tag))) {
-          remove(state, waiter);
-          waiter.reject(error);
-        }
-      }
-      pump();
+    onWake(listener) {
+      woken = listener;
     },
     rejectInstance(instanceId, error) {
       const state = instances.get(instanceId);
@@ -216,8 +225,8 @@ export function createGate(options: GateOptions): InstanceGate {
     },
     stats,
     close() {
-      clearTimeout(timer);
-      timer = undefined;
+      cancelTimer?.();
+      cancelTimer = undefined;
       timerAt = Infinity;
     },
   };

@@ -36,4 +36,5 @@ export {
 export type { BatchInput } from "./run-batch.ts";
 export { RATE_MARGIN_MS } from "./instance-gate.ts";
 export { loadResume, type ResumeState } from "./resume.ts";
+export { isOwnToken, ownTokenLast } from "./own-token-last.ts";
 export * from "../rotation/mod.ts";

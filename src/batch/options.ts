@@ -122,9 +122,10 @@ export const BatchOptionsEntries = {
   maxBuffered: count(1),
 };
 
-const BATCH_MESSAGE = "must be an object of batch options (concurrency, dryRun, ...)";
-
+const BATCH_MESSAGE = "must be an object of batch options (concurrency, dryRun, signal, ...)";
 const BatchOptionsSchema = inputObject(BatchOptionsEntries, BATCH_MESSAGE);
+// One schema per action's own entries, made once (inputObject registers its keys).
+const withExtra = new WeakMap<v.ObjectEntries, v.GenericSchema>();
 
 // inputObject: an array or a Date is not an options object (a bare strictObject accepts them).
 // The documented interface and the schema describe the same object: a field added to one
@@ -142,9 +143,15 @@ const _batchOptionsMatch: Same<BatchOptions, v.InferInput<typeof BatchOptionsSch
 export function resolveBatchOptions(
   options: BatchOptions,
   action: string,
-  extra: v.ObjectEntries = {},
+  extra?: v.ObjectEntries,
 ): ResolvedBatchOptions {
-  const schema = inputObject({ ...BatchOptionsEntries, ...extra }, BATCH_MESSAGE);
+  let schema: v.GenericSchema | undefined = extra === undefined
+    ? BatchOptionsSchema
+    : withExtra.get(extra);
+  if (schema === undefined) {
+    schema = inputObject({ ...BatchOptionsEntries, ...extra }, BATCH_MESSAGE);
+    withExtra.set(extra!, schema);
+  }
   const checked = parseParams(schema, options ?? {}, action) as BatchOptions;
   const concurrency = checked.concurrency ?? 8;
   return {

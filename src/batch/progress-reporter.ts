@@ -1,3 +1,4 @@
+import type { CancelTimer, Clock } from "../clock.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { BatchProgress, BatchReport } from "./report.ts";
 
@@ -15,6 +16,8 @@ export interface ProgressReporterOptions {
   intervalMs: number;
   /** Told progress and the summary at info, as counts only; none when undefined. */
   logger?: Logger;
+  /** The job's clock: reports are due on it, and elapsed time is read from it. */
+  clock: Clock;
 }
 
 /** Progress every interval while a job runs, and its summary at the end. */
@@ -38,13 +41,19 @@ export function createProgressReporter(
   options: ProgressReporterOptions,
   counts: () => ProgressCounts,
 ): ProgressReporter {
-  const { batch, onProgress, logger } = options;
-  const started = performance.now();
+  const { batch, onProgress, logger, clock } = options;
+  const started = clock.now();
   let last = { at: started, done: 0 };
-  let timer: ReturnType<typeof setInterval> | undefined;
+  let cancel: CancelTimer | undefined;
+  const every = (): void => {
+    cancel = clock.setTimer(() => {
+      tell(false);
+      every();
+    }, options.intervalMs);
+  };
 
   const tell = (final: boolean): void => {
-    const now = performance.now();
+    const now = clock.now();
     const current = counts();
     const elapsedMs = now - started;
     const recentMs = now - last.at;
@@ -68,12 +77,10 @@ export function createProgressReporter(
 
   return {
     start() {
-      if (onProgress !== undefined || logger !== undefined) {
-        timer = setInterval(() => tell(false), options.intervalMs);
-      }
+      if (onProgress !== undefined || logger !== undefined) every();
     },
     finish(report) {
-      clearInterval(timer);
+      cancel?.();
       if (onProgress !== undefined) tell(true);
       if (logger === undefined) return;
       const { total, succeeded, failed, cancelled, skipped, durationMs, requests } = report;

@@ -2,8 +2,11 @@ import type { BatchResult } from "./result.ts";
 
 /** Why a batch stopped before its input ran out. */
 export interface BatchStop {
-  /** `Aborted` (the caller's signal), `Unauthorized` (a 401), `TooManyFailures`, `InputFailed`. */
-  type: "Aborted" | "Unauthorized" | "TooManyFailures" | "InputFailed";
+  /**
+   * `Aborted` (the caller's signal), `Unauthorized` (a 401), `TooManyFailures`,
+   * `InputFailed` (the input or the resume history threw), `CallbackFailed` (`onStart` threw).
+   */
+  type: "Aborted" | "Unauthorized" | "TooManyFailures" | "InputFailed" | "CallbackFailed";
   message: string;
 }
 

@@ -9,6 +9,7 @@ import type { ApiToken } from "../schemas/api-token.ts";
 import { ListTokensParamsSchema } from "../schemas/list-params.ts";
 import type { TokenParams } from "../schemas/token-params.ts";
 import { parseParams } from "../validate.ts";
+import { ITERATE_WITH_SIGNAL, type SignalIterable } from "./input-reader.ts";
 
 /** What selectTokens picks. */
 export interface SelectTokensOptions {
@@ -50,7 +51,9 @@ const MAX_LISTINGS = 5;
  * later pages and skip tokens: for each instance the complete list of matching ids is read
  * first (sorted by id, ids only), and re-read if `totalCount` moved between pages, before
  * any of them is yielded. An instance is listed only when the consumer reaches it, so a
- * bulk job changes an instance only after its listing is complete.
+ * bulk job changes an instance only after its listing is complete. Options are checked at
+ * once (unknown keys included: a LosantValidationError, thrown). Given to deleteTokens or
+ * patchTokens, the listing also stops when the job is aborted.
  *
  * @example
  * const tokens = selectTokens(client, { instanceIds, filterField: "name", filter: "ci-*" });
@@ -73,14 +76,25 @@ export function selectTokens(
       "selectTokens",
     );
   }
-  return {
-    async *[Symbol.asyncIterator]() {
-      for (const instanceId of instanceIds) {
-        const ids = await listIds(client, instanceId, options, perPage);
-        for (const apiTokenId of ids) yield { instanceId, apiTokenId } satisfies TokenParams;
-      }
-    },
+  async function* iterate(jobSignal?: AbortSignal) {
+    const own = options.callOptions?.signal;
+    const signal = jobSignal === undefined || own === undefined
+      ? jobSignal ?? own
+      : AbortSignal.any([jobSignal, own]);
+    const callOptions = signal === undefined
+      ? options.callOptions
+      : { ...options.callOptions, signal };
+    for (const instanceId of instanceIds) {
+      const ids = await listIds(client, instanceId, options, perPage, callOptions);
+      for (const apiTokenId of ids) yield { instanceId, apiTokenId } satisfies TokenParams;
+    }
+  }
+  const selection: SignalIterable<TokenParams> = {
+    [Symbol.asyncIterator]: () => iterate(),
+    // A job reading this selection aborts the listing in progress when it stops.
+    [ITERATE_WITH_SIGNAL]: (signal) => iterate(signal),
   };
+  return selection;
 }
 
 async function listIds(
@@ -88,11 +102,12 @@ async function listIds(
   instanceId: string,
   options: SelectTokensOptions,
   perPage: number,
+  callOptions: CallOptions | undefined,
 ): Promise<string[]> {
   const listing = await readConsistentListing(
     client,
     { instanceId, filterField: options.filterField, filter: options.filter, perPage },
-    options.callOptions,
+    callOptions,
     MAX_LISTINGS,
   );
   if (!listing.consistent) {

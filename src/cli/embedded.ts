@@ -8,7 +8,12 @@ export interface Embedded {
 }
 
 /** What `--embedded` seeds: enough tokens to make bulk commands worth watching. */
-export const EMBEDDED_SEED = Object.freeze({ instances: 3, tokensPerInstance: 50, random: 7 });
+export const EMBEDDED_SEED = Object.freeze({
+  instances: 3,
+  tokensPerInstance: 50,
+  random: 7,
+  auditCases: true,
+});
 
 /**
  * Starts the embedded Losant-compatible server, freshly seeded, with an all.Instance access

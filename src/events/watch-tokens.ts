@@ -1,80 +1,19 @@
-import { asyncScheduler, Observable, type SchedulerLike, type Subscriber } from "rxjs";
-import { inputObject } from "../schemas/input.ts";
-import * as v from "valibot";
+import { Observable, type Subscriber } from "rxjs";
+import type * as v from "valibot";
+import { clockSleep, schedulerClock } from "./watch-clock.ts";
+import { type WatchTokensOptions, WatchTokensOptionsSchema } from "./watch-options.ts";
 import { type Listing, readConsistentListing } from "../listing/read-listing.ts";
-import type { CallOptions } from "../actions/run-action.ts";
 import { type Client, coreOf } from "../client.ts";
-import {
-  LosantApiError,
-  LosantNetworkError,
-  LosantResponseError,
-  LosantRetryAfterError,
-  LosantTimeoutError,
-} from "../errors.ts";
+import { LosantApiError, LosantResponseError, LosantRetryAfterError } from "../errors.ts";
 import { changedFields } from "../listeners/changed-fields.ts";
 import { deepFreeze } from "../listeners/deep-freeze.ts";
 import { redactEvent } from "../scrub.ts";
 import type { ApiToken } from "../schemas/api-token.ts";
-import { callOptionEntries } from "../schemas/client-options.ts";
-import { IdSchema } from "../schemas/id.ts";
+import { isRetryable } from "../pipeline/retry-policy.ts";
 import { parseParams } from "../validate.ts";
 import type { WatchEvent } from "./watch-event.ts";
 
-/** Options of {@link watchTokens}. */
-export interface WatchTokensOptions {
-  /** The instances to watch; each gets its own poll loop. */
-  instanceIds: readonly string[];
-  /** Time from the end of one listing to the start of the next, in ms. */
-  intervalMs: number;
-  /** Emit `expiring` once a token's expirationDate is this close (ms); none when omitted. */
-  expiringWithinMs?: number;
-  /** Page size, 1 to 1000 (default 1000: most instances list in one atomic request). */
-  perPage?: number;
-  /** Re-lists when a listing shifted mid-way, before giving up on it for this round (default 3). */
-  maxRelists?: number;
-  /** Upper bound of the backoff after failed polls (default max(intervalMs, 60 s)). */
-  maxBackoffMs?: number;
-  /** Deliver token secrets as sent instead of `"[redacted]"` (default false). */
-  secrets?: boolean;
-  /** Per-request timeout and retry for the listing calls; the client's by default. */
-  timeout?: CallOptions["timeout"];
-  retry?: CallOptions["retry"];
-  /** Clock and timers (default asyncScheduler); a VirtualTimeScheduler drives it in tests. */
-  scheduler?: SchedulerLike;
-  /** Overrides the scheduler's clock (epoch ms): what expiry is measured against. */
-  now?: () => number;
-  /** Overrides the scheduler's timers; must resolve early when `signal` aborts. */
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-}
-
-const fn = <T>() => v.custom<T>((x) => typeof x === "function", "must be a function");
-const ms = (min: number) =>
-  v.pipe(v.number("must be a number"), v.minValue(min, `must be at least ${min}`));
-
-const WatchTokensOptionsSchema = inputObject({
-  instanceIds: v.pipe(
-    v.array(IdSchema, "must be an array of instance ids"),
-    v.minLength(1, "must name at least one instance"),
-  ),
-  intervalMs: ms(1),
-  expiringWithinMs: v.optional(ms(0)),
-  perPage: v.optional(
-    v.pipe(ms(1), v.integer("must be an integer"), v.maxValue(1000, "must be at most 1000")),
-  ),
-  maxRelists: v.optional(v.pipe(ms(0), v.integer("must be an integer"))),
-  maxBackoffMs: v.optional(ms(1)),
-  secrets: v.optional(v.boolean("must be a boolean")),
-  timeout: callOptionEntries.timeout,
-  retry: callOptionEntries.retry,
-  scheduler: v.optional(
-    v.custom<SchedulerLike>(
-      (x) => typeof (x as SchedulerLike | undefined)?.schedule === "function",
-      "must be an RxJS scheduler",
-    ),
-  ),
-  now: v.optional(fn<() => number>()),
-  sleep: v.optional(fn<(ms: number, signal: AbortSignal) => Promise<void>>()),
-}, "must be an object of watchTokens options (instanceIds, intervalMs, ...)");
+export type { WatchTokensOptions } from "./watch-options.ts";
 
 /** What a poll loop needs; one per subscription. */
 interface Poller {
@@ -99,11 +38,12 @@ interface Poller {
  * watch$.pipe(ofType("expiring")).subscribe((e) => remind(e.token.name, e.expiresInMs));
  */
 export function watchTokens(client: Client, options: WatchTokensOptions): Observable<WatchEvent> {
-  coreOf(client);
+  const core = coreOf(client);
   const checked = parseParams(WatchTokensOptionsSchema, options, "watchTokens", "options");
-  const scheduler = checked.scheduler ?? asyncScheduler;
-  const now = checked.now ?? (() => scheduler.now());
-  const sleep = checked.sleep ?? ((delay, signal) => schedulerSleep(scheduler, delay, signal));
+  // The public scheduler/now/sleep options are adapters onto the one clock.
+  const clock = checked.scheduler === undefined ? core.clock : schedulerClock(checked.scheduler);
+  const now = checked.now ?? (() => clock.now());
+  const sleep = checked.sleep ?? ((delay, signal) => clockSleep(clock, delay, signal));
   const secrets = checked.secrets === true;
 
   return new Observable<WatchEvent>((subscriber: Subscriber<WatchEvent>) => {
@@ -126,27 +66,6 @@ export function watchTokens(client: Client, options: WatchTokensOptions): Observ
       });
     }
     return () => controller.abort();
-  });
-}
-
-/** A delay on the scheduler's timers, cut short (resolved) by an abort. */
-function schedulerSleep(
-  scheduler: SchedulerLike,
-  delay: number,
-  signal: AbortSignal,
-): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = (): void => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    };
-    const onAbort = (): void => {
-      timer.unsubscribe();
-      resolve();
-    };
-    const timer = scheduler.schedule(done, delay);
-    signal.addEventListener("abort", onAbort, { once: true });
   });
 }
 
@@ -185,14 +104,15 @@ async function pollInstance(poller: Poller, instanceId: string): Promise<void> {
   }
 }
 
-/** Errors worth another poll; everything else (401, 403, 404, 400, bugs) ends the stream. */
+/**
+ * Errors worth another poll: what the retry stage calls transient (`isRetryable`, the one
+ * definition), plus what a later poll may not meet again (a wait beyond maxRetryAfter, a
+ * page of the wrong shape, any 5xx). Everything else (401, 403, 404, 400, bugs) ends it.
+ */
 function isTransient(error: unknown): boolean {
-  if (error instanceof LosantApiError) {
-    return error instanceof LosantRetryAfterError || error.statusCode === 408 ||
-      error.statusCode === 429 || error.statusCode >= 500;
-  }
-  return error instanceof LosantNetworkError || error instanceof LosantTimeoutError ||
-    error instanceof LosantResponseError;
+  return isRetryable(error) || error instanceof LosantRetryAfterError ||
+    error instanceof LosantResponseError ||
+    (error instanceof LosantApiError && error.statusCode >= 500);
 }
 
 function backoff(poller: Poller, failures: number, error: unknown): number {

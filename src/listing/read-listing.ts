@@ -2,6 +2,7 @@ import { listTokensPage } from "../actions/list-tokens-page.ts";
 import type { CallOptions } from "../actions/run-action.ts";
 import type { Client } from "../client.ts";
 import type { ApiToken } from "../schemas/api-token.ts";
+import { nextPage } from "./paging.ts";
 
 /** What to list: one instance, optionally narrowed by the API's own filter. */
 export interface ListingParams {
@@ -36,11 +37,12 @@ export async function readListing(
   params: ListingParams,
   options?: CallOptions,
 ): Promise<Listing> {
-  const perPage = params.perPage ?? 1000;
+  let perPage = params.perPage ?? 1000;
   const tokens = new Map<string, ApiToken>();
   let total: number | undefined;
   let pages = 0;
-  for (let page = 0;; page++) {
+  let seen = 0;
+  for (let page = 0;;) {
     const result = await listTokensPage(
       client,
       { ...params, page, perPage, sortField: "id", sortDirection: "asc" },
@@ -51,7 +53,21 @@ export async function readListing(
     if (total !== undefined && count !== total) return { tokens, consistent: false, pages };
     total = count;
     for (const token of result.items) tokens.set(token.id.toLowerCase(), token);
-    if (result.items.length < perPage || (page + 1) * perPage >= total) break;
+    seen += result.items.length;
+    const next = nextPage({
+      page,
+      perPage,
+      items: result.items.length,
+      seen,
+      total,
+      servedPerPage: result.perPage === undefined ? undefined : Number(result.perPage),
+    });
+    if (next.done) {
+      if (!next.complete) return { tokens, consistent: false, pages };
+      break;
+    }
+    page = next.page;
+    perPage = next.perPage;
   }
   // A delete and a create between two pages keep totalCount but skip or repeat a token.
   return { tokens, consistent: tokens.size === total, pages };

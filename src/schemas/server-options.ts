@@ -30,10 +30,11 @@ export const StartFakeLosantOptionsSchema = inputObject(
             instances: count(10_000),
             tokensPerInstance: count(1_000_000),
             random: v.optional(v.number("must be a number")),
+            auditCases: v.optional(v.boolean("must be true or false")),
           },
-          "must be false or an object of only instances, tokensPerInstance, random",
+          "must be false or an object of only instances, tokensPerInstance, random, auditCases",
         ),
-      ], "must be false or an object of only instances, tokensPerInstance, random"),
+      ], "must be false or an object of only instances, tokensPerInstance, random, auditCases"),
     ),
     apiVersion: v.optional(
       v.pipe(

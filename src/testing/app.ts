@@ -62,6 +62,14 @@ function exchangeFor(c: Context<Env>, parts: AppParts): Exchange {
 }
 
 /**
+ * What listening needs of the app. Hono's own type stays out of the published declarations:
+ * they would pull in Hono's WebSocket helper types, which need the DOM lib.
+ */
+export interface App {
+  fetch(request: Request, env: never): Response | Promise<Response>;
+}
+
+/**
  * The Hono app: logs each request, asks the fault plan what to do, and lets the pure
  * routes answer.
  *
@@ -70,7 +78,7 @@ function exchangeFor(c: Context<Env>, parts: AppParts): Exchange {
  * const app = createApp({ store, log, plan, timers, settings });
  * ```
  */
-export function createApp(parts: AppParts): Hono<Env> {
+export function createApp(parts: AppParts): App {
   const { log, store, settings } = parts;
   const route = (kind: RouteKind) => async (c: Context<Env>): Promise<Response> => {
     const entry = c.get("entry");
@@ -138,5 +146,5 @@ export function createApp(parts: AppParts): Hono<Env> {
       body: errorBody(500, error instanceof Error ? error.message : String(error)),
     })
   );
-  return app;
+  return { fetch: app.fetch as App["fetch"] };
 }

@@ -1,3 +1,4 @@
+import { seedAuditCases } from "./audit-seed.ts";
 import { objectId } from "./ids.ts";
 import { intBetween, mulberry32, pick, type Random } from "./random.ts";
 import type { FakeStore } from "./store.ts";
@@ -11,6 +12,8 @@ export interface SeedOptions {
   tokensPerInstance?: number;
   /** PRNG seed, so two servers seeded alike hold the same ids, names and dates (default 1). */
   random?: number;
+  /** Also add one token per audit rule to each instance (see audit-seed.ts; default false). */
+  auditCases?: boolean;
 }
 
 const DAY = 86_400_000;
@@ -116,5 +119,6 @@ export function seedStore(
       store.createToken(instance.id, fields);
     }
   }
+  if (options.auditCases) seedAuditCases(store, ids, now, options.random ?? 1);
   return ids;
 }

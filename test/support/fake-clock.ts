@@ -96,7 +96,7 @@ export function createFakeClock(start: number = Date.now()): FakeClock {
 export async function drive<T>(
   clock: FakeClock,
   work: PromiseLike<T>,
-  busy: () => boolean = () => false,
+  busy: () => boolean | number = () => false,
 ): Promise<T> {
   let settled = false;
   const result = Promise.resolve(work).finally(() => (settled = true));

@@ -5,6 +5,7 @@
  *
  * @module
  */
+export { auditCommand } from "./audit.ts";
 export { bulkCommands } from "./bulk/register.ts";
 export { getCommand } from "./get.ts";
 export { listCommand } from "./list.ts";

@@ -16,6 +16,11 @@ export const bulkCommands: CliCommand = {
         const ids = bulk.takesIds ? (args[0] as string[]) : [];
         const options = command.opts() as BulkOptions;
         return cli.run(command, async (ctx) => {
+          const fromFindings = (options as { fromFindings?: string }).fromFindings;
+          if (fromFindings !== undefined && !bulk.renames) {
+            const { runFromFindings } = await import("../from-findings.ts");
+            return runFromFindings(ctx, bulk.name as "delete", { ...options, fromFindings });
+          }
           const plan = await planBulk(ctx, bulk, options, ids);
           return await runBulk(ctx, plan, options);
         });
@@ -46,6 +51,9 @@ function addFlags(cmd: Command, bulk: BulkCommand): Command {
     )
     .option("--expired", "only tokens whose expiration date has passed");
   if (!bulk.renames) cmd.option("--all", "every token of the instances (when no filter is given)");
+  if (!bulk.renames) {
+    cmd.option("--from-findings <file>", "select by an audit's --ndjson (- for stdin), re-checked");
+  }
   cmd
     .option("--dry-run", "show per token what would change (reads each token), change nothing")
     .option("--concurrency <n>", "calls in flight at once", positiveInt, 8)

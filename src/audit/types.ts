@@ -1,0 +1,118 @@
+import type { ApiToken } from "../schemas/api-token.ts";
+
+/** How bad a finding is, least first. `--fail-on` and sorting read this order. */
+export type Severity = "info" | "warning" | "critical";
+
+/** What a rule says about one token: nothing (undefined), or why it is a risk. */
+export interface Verdict {
+  message: string;
+  /** Overrides the rule's severity for this token (e.g. expiring in 2 days, not 20). */
+  severity?: Severity;
+  /** Facts behind the message, as JSON (dates, scopes, counts). Never the token's secret. */
+  detail?: Record<string, unknown>;
+}
+
+/** One instance's tokens, as read for the audit (every page, consistent). */
+export interface InstanceListing {
+  readonly instanceId: string;
+  readonly tokens: readonly ApiToken[];
+}
+
+/** What a rule is given beside the token. */
+export interface RuleContext<S = Record<string, never>> {
+  /** The audit's clock, in ms since the epoch. */
+  readonly now: number;
+  /** The rule's thresholds, defaults merged with the policy's. */
+  readonly settings: S;
+  /** Every token of the token's instance (for rules that compare tokens). */
+  readonly listing: InstanceListing;
+}
+
+/**
+ * A user rule: a plain function of a token and its instance's listing.
+ *
+ * @example
+ * const ownerTag: UserRule = (token) =>
+ *   /owner:/.test(token.description ?? "") ? undefined : { severity: "warning", message: "no owner: tag" };
+ */
+export type UserRule = (
+  token: ApiToken,
+  context: RuleContext<Record<string, never>>,
+) => Verdict | undefined;
+
+/** A risk found on one token. */
+export interface Finding {
+  kind: "finding";
+  instanceId: string;
+  apiTokenId: string;
+  /** The token's name as the server sent it: untrusted text, escape it when rendering. */
+  name: string;
+  rule: string;
+  severity: Severity;
+  message: string;
+  detail: Record<string, unknown>;
+}
+
+/** An instance whose tokens could not be read: never counted as clean. */
+export interface UnlistedInstance {
+  kind: "unlisted";
+  instanceId: string;
+  /** Why: the API's answer or the listing's inconsistency, never a secret. */
+  reason: string;
+  statusCode?: number;
+  type?: string;
+}
+
+/** Counts per severity. */
+export type SeverityCounts = Record<Severity, number>;
+
+/** One instance's line of the summary. */
+export interface InstanceSummary {
+  instanceId: string;
+  listed: boolean;
+  tokens: number;
+  findings: number;
+  bySeverity: SeverityCounts;
+  /** List requests made for it (one listing pass = its pages). */
+  pages: number;
+}
+
+/**
+ * When the audited tokens expire, week by week around the audit's `now`: what the HTML
+ * report draws as its timeline.
+ */
+export interface ExpiryTimeline {
+  /** Start of the first week (ISO 8601): four weeks before `now`. */
+  from: string;
+  /** Tokens expiring in each week from `from`, 30 weeks. */
+  weeks: number[];
+  /** Expired before `from`. */
+  earlier: number;
+  /** Expiring after the last week. */
+  later: number;
+  /** Without an expiration date. */
+  never: number;
+}
+
+/** The last record of an audit. */
+export interface AuditSummary {
+  kind: "summary";
+  /** The audit's `now`, ISO 8601. */
+  auditedAt: string;
+  instances: number;
+  unlisted: string[];
+  tokens: number;
+  findings: number;
+  bySeverity: SeverityCounts;
+  byRule: Record<string, number>;
+  perInstance: InstanceSummary[];
+  /** Findings a waiver silenced, by rule. */
+  waived: Record<string, number>;
+  waivers: { active: number; expired: number; unused: number };
+  timeline: ExpiryTimeline;
+  /** No finding and every instance listed. */
+  clean: boolean;
+}
+
+/** What auditTokens yields: findings and unlisted instances as they come, then the summary. */
+export type AuditRecord = Finding | UnlistedInstance | AuditSummary;

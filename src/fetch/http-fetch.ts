@@ -1,0 +1,191 @@
+/**
+ * losant-tokens/http-fetch: a fetch for Node over `node:http` / `node:https` with keep-alive
+ * agents. No dependency (undici not needed), nothing to import that Node has not loaded
+ * already, and about the per-call CPU of node:http itself. ky stays the HTTP client; this is
+ * only its `fetch`.
+ *
+ * The contract is the one `losant-tokens/node-fetch` has:
+ * - The promise resolves once the whole body has arrived: an abort, a socket error or a
+ *   per-attempt timeout during the body rejects the fetch itself.
+ * - Redirects are not followed: a 3xx comes back as it is.
+ * - gzip, deflate and br bodies are decoded.
+ * - `keepalive: false` in the init sends on a connection of its own, closed after.
+ * - TLS uses Node's CA store, so `NODE_EXTRA_CA_CERTS` applies; pass your own agents for a
+ *   private CA, client certificates or a proxying agent. `HTTP(S)_PROXY` is not read (nor is
+ *   it by Node's own fetch unless NODE_USE_ENV_PROXY is set): use an agent that proxies.
+ *
+ * @example
+ * import { createClient } from "losant-tokens";
+ * import { httpFetch } from "losant-tokens/http-fetch";
+ * const client = createClient({ accessToken, fetch: httpFetch });
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import * as http from "node:http";
+import * as https from "node:https";
+import * as zlib from "node:zlib";
+import { BufferedResponse } from "./buffered-response.ts";
+import { DIRECT_SIGNAL } from "./direct-signal.ts";
+
+/** Options for {@link createHttpFetch}. */
+export interface HttpFetchOptions {
+  /** The agent for `http:` URLs. Default: a keep-alive `http.Agent`. */
+  httpAgent?: http.Agent;
+  /** The agent for `https:` URLs (your CA, client certificate...). Default: keep-alive. */
+  httpsAgent?: https.Agent;
+}
+
+/** A fetch function; the same signature as the global one. */
+export type HttpFetchFunction = (
+  input: string | URL | Request,
+  init?: RequestInit,
+) => Promise<Response>;
+
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * Makes a fetch over node:http / node:https with the given (or keep-alive) agents.
+ *
+ * @example
+ * const fetch = createHttpFetch({ httpsAgent: new https.Agent({ keepAlive: true, ca }) });
+ * const client = createClient({ accessToken, fetch });
+ */
+export function createHttpFetch(options: HttpFetchOptions = {}): HttpFetchFunction {
+  let httpAgent = options.httpAgent;
+  let httpsAgent = options.httpsAgent;
+  const fetch: HttpFetchFunction = async (input, init) => {
+    const request = input instanceof Request
+      ? (init?.method !== undefined || init?.headers !== undefined || init?.body !== undefined
+        ? new Request(input, init)
+        : input)
+      : new Request(input, init);
+    const signal = init?.signal ?? request.signal;
+    if (signal?.aborted) throw signal.reason;
+    const url = new URL(request.url);
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      throw new TypeError("fetch failed", {
+        cause: new Error(`unsupported scheme ${url.protocol}`),
+      });
+    }
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => (headers[name] = value));
+    headers["accept-encoding"] ??= "gzip, deflate, br";
+    const body = request.body === null ? undefined : Buffer.from(await request.arrayBuffer());
+    if (body !== undefined) headers["content-length"] = String(body.length);
+    const own = init?.keepalive === false;
+    if (own) headers.connection = "close";
+    // Created on first use: importing this module opens nothing and keeps nothing alive.
+    const agent = own
+      ? false
+      : url.protocol === "https:"
+      ? (httpsAgent ??= new https.Agent({ keepAlive: true }))
+      : (httpAgent ??= new http.Agent({ keepAlive: true }));
+    const raw = await exchange(url, request.method, headers, body, agent, signal);
+    return new BufferedResponse(raw.body, {
+      status: raw.status,
+      statusText: raw.statusText,
+      headers: raw.headers,
+    });
+  };
+  // It honours init.signal until the body is in: the transport may hand it the signal itself.
+  Object.defineProperty(fetch, DIRECT_SIGNAL, { value: true });
+  return fetch;
+}
+
+/**
+ * The default: keep-alive agents for the process, created on first use.
+ *
+ * @example
+ * const client = createClient({ accessToken, fetch: httpFetch });
+ */
+export const httpFetch: HttpFetchFunction = createHttpFetch();
+
+interface RawResponse {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  body: Uint8Array | null;
+}
+
+function exchange(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: Buffer | undefined,
+  agent: http.Agent | false,
+  signal: AbortSignal | undefined,
+): Promise<RawResponse> {
+  return new Promise<RawResponse>((resolve, reject) => {
+    let settled = false;
+    const finish = (error: unknown, value?: RawResponse): void => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener("abort", onAbort);
+      if (value !== undefined) resolve(value);
+      else reject(error);
+    };
+    const fail = (error: unknown): void => {
+      if (signal?.aborted) finish(signal.reason);
+      else finish(new TypeError("fetch failed", { cause: cleanCause(error) }));
+    };
+    const send = url.protocol === "https:" ? https.request : http.request;
+    const req = send(url, { method, headers, agent }, (res) => {
+      const status = res.statusCode ?? 0;
+      const responseHeaders = new Headers();
+      const rawHeaders = res.rawHeaders;
+      for (let i = 0; i < rawHeaders.length; i += 2) {
+        responseHeaders.append(rawHeaders[i]!, rawHeaders[i + 1]!);
+      }
+      const encoding = responseHeaders.get("content-encoding")?.trim().toLowerCase();
+      const decoder = encoding === "gzip" || encoding === "x-gzip"
+        ? zlib.createGunzip()
+        : encoding === "deflate"
+        ? zlib.createInflate()
+        : encoding === "br"
+        ? zlib.createBrotliDecompress()
+        : undefined;
+      const source = decoder === undefined ? res : res.pipe(decoder);
+      if (decoder !== undefined) {
+        res.on("error", fail);
+        // The body is decoded here: the headers no longer describe its bytes.
+        responseHeaders.delete("content-encoding");
+        responseHeaders.delete("content-length");
+      }
+      const chunks: Buffer[] = [];
+      source.on("data", (chunk: Buffer) => chunks.push(chunk));
+      source.on("error", fail);
+      res.on("aborted", () => fail(new Error("the response was aborted")));
+      source.on("end", () => {
+        const bytes = NULL_BODY_STATUSES.has(status) || method === "HEAD"
+          ? null
+          : chunks.length === 1
+          ? chunks[0]!
+          : Buffer.concat(chunks);
+        finish(undefined, {
+          status,
+          statusText: res.statusMessage ?? "",
+          headers: responseHeaders,
+          body: bytes,
+        });
+      });
+    });
+    const onAbort = (): void => {
+      finish(signal!.reason);
+      req.destroy();
+    };
+    signal?.addEventListener("abort", onAbort);
+    req.on("error", fail);
+    req.end(body);
+  });
+}
+
+/** The cause a fetch TypeError carries: name, message and code only (no socket, no headers). */
+function cleanCause(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error(String(error));
+  const cause = new Error(error.message);
+  cause.name = error.name;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string") (cause as Error & { code: string }).code = code;
+  return cause;
+}

@@ -1,0 +1,185 @@
+/**
+ * `losant-tokens/http-fetch`: the fetch over node:http with keep-alive agents. Real sockets
+ * on loopback: the client's calls through it, keep-alive and a connection of its own,
+ * decoded bodies, redirects left alone, aborts and per-attempt timeouts reaching a body
+ * that is still arriving, and errors that carry no secret. node:http is Node's API, which
+ * Deno and Bun also implement: the suite runs on all three.
+ */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { Buffer } from "node:buffer";
+import http from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { brotliCompressSync, gzipSync } from "node:zlib";
+import { createClient, getToken, LosantNetworkError, LosantTimeoutError } from "../mod.ts";
+import { createHttpFetch, httpFetch } from "../src/fetch/http-fetch.ts";
+import { startFixture } from "./support/fixture.ts";
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+async function serve(handler: Handler) {
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server = http.createServer(handler);
+  server.on("connection", (socket: Socket) => {
+    connections += 1;
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    connections: () => connections,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const ids = { instanceId: "a".repeat(24), apiTokenId: "b".repeat(24) };
+
+test("getToken through httpFetch: one GET, the token back", async () => {
+  const fixture = await startFixture({ fetch: httpFetch });
+  try {
+    const { instanceId, apiTokenId } = fixture;
+    const token = await getToken(fixture.client, { instanceId, apiTokenId });
+    assert.is(token.id, apiTokenId);
+    assert.is(fixture.server.requests.filter((r) => r.method === "GET").length, 1);
+  } finally {
+    await fixture.server.close();
+  }
+});
+
+test("calls share a keep-alive connection; keepalive: false gets one of its own", async () => {
+  const srv = await serve((_req, res) => res.end("{}"));
+  const fetch = createHttpFetch();
+  try {
+    for (let i = 0; i < 3; i++) assert.is((await fetch(srv.url)).status, 200);
+    assert.is(srv.connections(), 1, "three calls on one connection");
+    for (let i = 0; i < 2; i++) await fetch(srv.url, { keepalive: false });
+    assert.is(srv.connections(), 3, "each keepalive: false call on a new connection");
+  } finally {
+    await srv.close();
+  }
+});
+
+test("method, headers and body go out; gzip and br bodies are decoded", async () => {
+  const seen: { method?: string; auth?: string; body: string }[] = [];
+  const srv = await serve((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      seen.push({ method: req.method, auth: req.headers.authorization, body });
+      const text = Buffer.from(JSON.stringify({ ok: req.url }));
+      if (req.url === "/gzip") {
+        res.writeHead(200, { "content-encoding": "gzip" }).end(gzipSync(text));
+      } else if (req.url === "/br") {
+        res.writeHead(200, { "content-encoding": "br" }).end(brotliCompressSync(text));
+      } else res.end(text);
+    });
+  });
+  try {
+    const posted = await httpFetch(`${srv.url}/plain`, {
+      method: "PATCH",
+      headers: { authorization: "Bearer x" },
+      body: '{"a":1}',
+    });
+    assert.equal(await posted.json(), { ok: "/plain" });
+    assert.equal(seen[0], { method: "PATCH", auth: "Bearer x", body: '{"a":1}' });
+    assert.equal(await (await httpFetch(`${srv.url}/gzip`)).json(), { ok: "/gzip" });
+    const br = await httpFetch(`${srv.url}/br`);
+    assert.is(br.headers.get("content-encoding"), null, "decoded: no encoding header left");
+    assert.equal(await br.json(), { ok: "/br" });
+  } finally {
+    await srv.close();
+  }
+});
+
+test("a redirect comes back as it is, never followed", async () => {
+  let targetHits = 0;
+  const srv = await serve((req, res) => {
+    if (req.url === "/target") targetHits += 1;
+    res.writeHead(req.url === "/target" ? 200 : 302, { location: "/target" }).end();
+  });
+  try {
+    const response = await httpFetch(`${srv.url}/start`);
+    assert.is(response.status, 302);
+    assert.is(targetHits, 0);
+  } finally {
+    await srv.close();
+  }
+});
+
+test("an abort in the middle of the body rejects with its reason", async () => {
+  const srv = await serve((_req, res) => {
+    res.writeHead(200, { "content-length": "100" });
+    res.write("partial"); // then stall
+  });
+  try {
+    const controller = new AbortController();
+    const pending = httpFetch(srv.url, { signal: controller.signal });
+    // Abort once the headers are in: the body is what is still arriving.
+    setTimeout(() => controller.abort(new Error("mid-body")), 50);
+    try {
+      await pending;
+      assert.unreachable("the fetch should reject");
+    } catch (error) {
+      assert.is((error as Error).message, "mid-body");
+    }
+  } finally {
+    await srv.close();
+  }
+});
+
+test("the client's per-attempt timeout ends a body that stalls", async () => {
+  const srv = await serve((_req, res) => {
+    res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+    res.write('{"id":');
+  });
+  try {
+    const client = createClient({
+      accessToken: "t",
+      url: srv.url,
+      retry: false,
+      timeout: 100,
+      fetch: httpFetch,
+    });
+    try {
+      await getToken(client, ids);
+      assert.unreachable("getToken should time out");
+    } catch (error) {
+      assert.instance(error, LosantTimeoutError);
+    }
+  } finally {
+    await srv.close();
+  }
+});
+
+test("a reset socket is a network error that does not show the access token", async () => {
+  const srv = await serve((req) => req.socket.destroy());
+  const secret = "sekret-access-token-value";
+  try {
+    const client = createClient({
+      accessToken: secret,
+      url: srv.url,
+      retry: false,
+      fetch: httpFetch,
+    });
+    try {
+      await getToken(client, ids);
+      assert.unreachable("getToken should fail");
+    } catch (error) {
+      assert.instance(error, LosantNetworkError);
+      const rendered = JSON.stringify(error) + String(error) + (error as Error).stack +
+        String((error as Error).cause);
+      assert.not.ok(rendered.includes(secret), "the error shows the access token");
+    }
+  } finally {
+    await srv.close();
+  }
+});
+
+test.run();
