@@ -79,6 +79,13 @@ const checks: Record<string, (out: string) => void> = {
     assert.is(second![2], first![1], "run 2 skips exactly what run 1 did");
     assert.match(out, /active tokens left: 0/);
   },
+  "examples/rotate-tokens.ts": (out) => {
+    const rotated = /rotated: (\d+) of (\d+), 0 failed/.exec(out);
+    assert.ok(rotated && rotated[1] === rotated[2] && Number(rotated[1]) > 0, out);
+    assert.match(out, new RegExp(`secrets on file: ${rotated![1]}\n`));
+    assert.match(out, new RegExp(`after the grace: ${rotated![1]} old tokens deactivated`));
+    assert.match(out, new RegExp(`after the delete period: ${rotated![1]} old tokens deleted`));
+  },
   "examples/demo.ts": (out) => {
     assert.match(out, /injected: /);
     assert.match(out, /token events: +fetched \d+, updated \d+, deleted \d+/);

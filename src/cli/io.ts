@@ -27,6 +27,8 @@ export interface Io {
   readonly interactive: boolean;
   /** Whether stderr can show a live progress bar. */
   readonly stderrIsTty: boolean;
+  /** Whether stdout is a terminal (rotate asks before printing secrets there). */
+  readonly stdoutIsTty?: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Calls `handler` on every SIGINT and SIGTERM; returns the function that stops that. */
   onSignal(handler: (signal: StopSignal) => void): () => void;
@@ -119,6 +121,7 @@ export function processIo(): Io {
     },
     interactive: forced === "1" ? true : forced === "0" ? false : ttys,
     stderrIsTty: process.stderr.isTTY === true,
+    stdoutIsTty: process.stdout.isTTY === true,
     env: process.env,
     onSignal(handler) {
       const onInt = () => handler("SIGINT");

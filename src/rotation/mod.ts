@@ -9,9 +9,14 @@ export { rotateToken, type RotateTokenOptions } from "./rotate-token.ts";
 export { rotateTokens, type RotateTokensOptions } from "./rotate-tokens.ts";
 export { finishRetirements, type FinishRetirementsOptions } from "./finish-retirements.ts";
 export type { RotatedItem } from "./rotate-item.ts";
-export type { RotationOutcome } from "./retire.ts";
+export { retirementDue, type RotationOutcome } from "./retire.ts";
 export type { RotationOptions, RotationPoint } from "./options.ts";
-export type { RotationNames } from "./naming.ts";
+export {
+  DEFAULT_RETIRING_NAME,
+  DEFAULT_SUCCESSOR_NAME,
+  fillName,
+  type RotationNames,
+} from "./naming.ts";
 export {
   foldJournal,
   type JournalEntry,

@@ -187,27 +187,6 @@ export function splitRotationOptions<T extends object>(
   return { rotation, rest };
 }
 
-/**
- * Refuses keys that are neither the rotation's nor in `known` (a misspelt `graceMS` must
- * not rotate with no grace at all), naming the key and the closest known one.
- */
-export function checkKnownKeys(
-  rest: Record<string, unknown>,
-  known: readonly string[],
-  action: string,
-): void {
-  for (const key of Object.keys(rest)) {
-    if (known.includes(key)) continue;
-    const all = [...ROTATION_KEYS, ...known];
-    const close = all.find((k) => k.toLowerCase() === key.toLowerCase());
-    throw new LosantValidationError([{
-      path: key,
-      rule: "unknown_key",
-      message: `is not a known option${close ? ` (did you mean ${close}?)` : ""}`,
-    }], { action });
-  }
-}
-
 function validation(action: string, path: string, message: string): LosantValidationError {
   return new LosantValidationError([{ path, rule: "check", message }], { action });
 }

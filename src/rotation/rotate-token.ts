@@ -1,15 +1,10 @@
 import type { CallOptions } from "../actions/run-action.ts";
 import { type Client, coreOf } from "../client.ts";
-import { callOptionEntries, CallOptionsSchema } from "../schemas/client-options.ts";
+import { CallOptionsSchema } from "../schemas/client-options.ts";
 import { type TokenParams, TokenParamsSchema } from "../schemas/token-params.ts";
 import { parseParams } from "../validate.ts";
 import { foldJournal } from "./journal.ts";
-import {
-  checkKnownKeys,
-  resolveRotation,
-  type RotationOptions,
-  splitRotationOptions,
-} from "./options.ts";
+import { resolveRotation, type RotationOptions, splitRotationOptions } from "./options.ts";
 import { preflightRotation } from "./preflight.ts";
 import { type RotatedItem, rotateItem } from "./rotate-item.ts";
 
@@ -38,7 +33,6 @@ export async function rotateToken(
 ): Promise<RotatedItem> {
   const { instanceId, apiTokenId } = parseParams(TokenParamsSchema, params, "rotateToken");
   const { rotation, rest } = splitRotationOptions(options);
-  checkKnownKeys(rest, Object.keys(callOptionEntries), "rotateToken");
   const settings = resolveRotation(
     rotation as unknown as RotationOptions,
     "rotateToken",

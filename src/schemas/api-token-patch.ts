@@ -1,13 +1,14 @@
 import * as v from "valibot";
 import { inputObject } from "./input.ts";
-import { OrgRoleSchema, RoleSchema } from "./roles.ts";
+import { type OrgRole, OrgRoleSchema, type Role, RoleSchema } from "./roles.ts";
+import type { Same, Tie } from "./tie.ts";
 
 /**
  * The body of a patch, transcribed from apiTokenPatch.json. Strict, as its
  * `additionalProperties: false` says: a misspelt field fails here rather than being
  * silently ignored by the API while a bulk job reports success.
  */
-export const ApiTokenPatchSchema = inputObject(
+const apiTokenPatchSchema = inputObject(
   {
     name: v.optional(
       v.pipe(
@@ -31,5 +32,20 @@ export const ApiTokenPatchSchema = inputObject(
   "must be an object with only name, description, defaultRole, orgRoles, status",
 );
 
-/** The fields a patch may change. */
-export type ApiTokenPatch = v.InferOutput<typeof ApiTokenPatchSchema>;
+/** The fields a patch may change (apiTokenPatch.json); every one is optional. */
+export interface ApiTokenPatch {
+  /** 1 to 255 characters. */
+  name?: string;
+  /** At most 32 767 characters. */
+  description?: string;
+  defaultRole?: Role;
+  /** At most 25 entries. */
+  orgRoles?: OrgRole[];
+  status?: "active" | "inactive";
+}
+
+/** The body of a patch, checked: strict, so a misspelt field is an error. */
+export const ApiTokenPatchSchema: v.GenericSchema<ApiTokenPatch> = apiTokenPatchSchema;
+
+/** Fails to compile when ApiTokenPatchSchema and ApiTokenPatch disagree. */
+export type ApiTokenPatchTie = Tie<Same<v.InferInput<typeof apiTokenPatchSchema>, ApiTokenPatch>>;

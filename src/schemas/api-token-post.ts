@@ -1,5 +1,7 @@
 import * as v from "valibot";
-import { OrgRoleSchema, RoleSchema } from "./roles.ts";
+import { inputObject } from "./input.ts";
+import { type OrgRole, OrgRoleSchema, type Role, RoleSchema } from "./roles.ts";
+import type { Same, Tie } from "./tie.ts";
 import { SCOPE_NAMES } from "./scope-names.ts";
 
 const KNOWN_SCOPES: ReadonlySet<string> = new Set(SCOPE_NAMES);
@@ -10,7 +12,7 @@ const KNOWN_SCOPES: ReadonlySet<string> = new Set(SCOPE_NAMES);
  * required. An omitted scope is the one field whose default a caller cannot see and cannot
  * patch later; a successor that silently got a different scope is a rotation gone wrong.
  */
-export const ApiTokenPostSchema = v.strictObject(
+const apiTokenPostSchema = inputObject(
   {
     name: v.pipe(
       v.string("must be a string"),
@@ -48,5 +50,22 @@ export const ApiTokenPostSchema = v.strictObject(
   "must be an object with only name, description, expirationDate, defaultRole, orgRoles, scope, status",
 );
 
-/** The fields of a new token. */
-export type ApiTokenPost = v.InferOutput<typeof ApiTokenPostSchema>;
+/** The fields of a new token (apiTokenPost.json). */
+export interface ApiTokenPost {
+  /** 1 to 255 characters. */
+  name: string;
+  description?: string;
+  /** ISO 8601 with a time zone; fixed at creation. */
+  expirationDate?: string;
+  defaultRole?: Role;
+  orgRoles?: OrgRole[];
+  /** Scope names apiTokenPost.json lists, each once; fixed at creation. */
+  scope: string[];
+  status?: "active" | "inactive";
+}
+
+/** The body of a create, checked. */
+export const ApiTokenPostSchema: v.GenericSchema<ApiTokenPost> = apiTokenPostSchema;
+
+/** Fails to compile when ApiTokenPostSchema and ApiTokenPost disagree. */
+export type ApiTokenPostTie = Tie<Same<v.InferInput<typeof apiTokenPostSchema>, ApiTokenPost>>;

@@ -2,6 +2,18 @@ import * as v from "valibot";
 import { headerValue } from "./input.ts";
 
 /** The params every action accepts (globalParams.json). */
+export interface GlobalParams {
+  /** Sent as the `losantdomain` header (the client's option by default). */
+  losantdomain?: string;
+  /** Query `_actions` (default false). */
+  _actions?: boolean;
+  /** Query `_links` (default true). */
+  _links?: boolean;
+  /** Query `_embedded` (default true). */
+  _embedded?: boolean;
+}
+
+/** The entries of {@link GlobalParams}, spread into every params schema. */
 export const globalParams = {
   // It becomes a header: a line break would let a caller forge other headers, and a
   // control or non-Latin-1 character would fail every attempt inside fetch.

@@ -1,14 +1,36 @@
 import * as v from "valibot";
 import { IdSchema } from "./id.ts";
 import { inputObject } from "./input.ts";
+import type { Same, Tie } from "./tie.ts";
 
 /** Roles as apiTokenPatch.json enumerates them; used for input, where being strict is kind. */
-export const RoleSchema = v.picklist(
+const roleSchema = v.picklist(
   ["admin", "edit", "collaborate", "view", "none"],
   "must be one of admin, edit, collaborate, view, none",
 );
 
-const ResourceRoleSchema = inputObject(
+/** A role in an organization, as apiTokenPatch.json enumerates them. */
+export type Role = "admin" | "edit" | "collaborate" | "view" | "none";
+
+/** A role on one application or dashboard of an organization. */
+export interface ResourceRole {
+  resourceId: string;
+  role: "collaborate" | "view" | "none";
+}
+
+/** The token's role in one organization (or the sandbox), and per resource. */
+export interface OrgRole {
+  /** An organization id, or `"sandbox"`. */
+  orgId: string;
+  role: Role;
+  applicationRoles?: ResourceRole[];
+  dashboardRoles?: ResourceRole[];
+}
+
+/** A role, checked. */
+export const RoleSchema: v.GenericSchema<Role> = roleSchema;
+
+const ResourceRoleSchema: v.GenericSchema<ResourceRole> = inputObject(
   {
     resourceId: IdSchema,
     role: v.picklist(
@@ -19,12 +41,12 @@ const ResourceRoleSchema = inputObject(
   "must be an object with only resourceId and role",
 );
 
-const ResourceRolesSchema = v.pipe(
+const ResourceRolesSchema: v.GenericSchema<ResourceRole[]> = v.pipe(
   v.array(ResourceRoleSchema, "must be an array"),
   v.maxLength(100, "must have at most 100 entries"),
 );
 
-export const OrgRoleSchema = inputObject(
+const orgRoleSchema = inputObject(
   {
     orgId: v.union(
       [IdSchema, v.literal("sandbox")],
@@ -36,3 +58,8 @@ export const OrgRoleSchema = inputObject(
   },
   "must be an object with only orgId, role, applicationRoles, dashboardRoles",
 );
+/** An organization role, checked. */
+export const OrgRoleSchema: v.GenericSchema<OrgRole> = orgRoleSchema;
+
+/** Fails to compile when OrgRoleSchema and OrgRole disagree. */
+export type OrgRoleTie = Tie<Same<v.InferInput<typeof orgRoleSchema>, OrgRole>>;

@@ -1,7 +1,13 @@
 import * as v from "valibot";
 
 /** Delete's body (success.json); extra fields pass through. */
-export const SuccessSchema = v.looseObject({ success: v.literal(true) });
+export const SuccessSchema: v.GenericSchema<unknown, { success: true; [key: string]: unknown }> = v
+  .looseObject({ success: v.literal(true) });
 
 /** What a delete resolves with; `alreadyDeleted` when a retry found the work done. */
-export type DeleteResult = v.InferOutput<typeof SuccessSchema> & { alreadyDeleted?: true };
+export interface DeleteResult {
+  success: true;
+  /** The token was gone on a retry after an attempt whose outcome was unknown. */
+  alreadyDeleted?: true;
+  [key: string]: unknown;
+}

@@ -1,3 +1,18 @@
+/**
+ * losant-tokens/testing: an embedded, Losant-compatible server for tests and demos. It
+ * speaks the instance API token routes on loopback, with a seeded store, access tokens and
+ * scopes, and injectable faults (statuses, resets, stalls, redirects, throttling), so code
+ * that uses the library is tested over real HTTP, not mocks.
+ *
+ * @example
+ * import { startFakeLosant } from "losant-tokens/testing";
+ * const server = await startFakeLosant({ seed: { instances: 1, tokensPerInstance: 5 } });
+ * const { token } = server.issueAccessToken(["all.Instance"]);
+ * const client = createClient({ accessToken: token, url: server.url });
+ * await server.close();
+ *
+ * @module
+ */
 export { startFakeLosant } from "./server.ts";
 export type {
   FakeLosant,

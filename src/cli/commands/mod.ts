@@ -10,3 +10,4 @@ export { bulkCommands } from "./bulk/register.ts";
 export { getCommand } from "./get.ts";
 export { listCommand } from "./list.ts";
 export { patchCommand } from "./patch.ts";
+export { rotateCommand } from "./rotate.ts";
