@@ -27,8 +27,6 @@ import { loadResume, type ResumeState } from "./resume.ts";
 
 export type { BatchInput, BatchOperation, ValidItem } from "./operation.ts";
 
-/** An item's run, with the item it runs. */
-
 /**
  * The engine behind every bulk action: a short scheduler over small parts. The input reader
  * reads lazily (while fewer than `maxBuffered` wait); per-instance queues hand out items
@@ -37,6 +35,10 @@ export type { BatchInput, BatchOperation, ValidItem } from "./operation.ts";
  * wire; every attempt passes the gate middleware, which limits what is on the wire; each
  * ending is turned into a result by the pure `failureResult`. Results go to `stream` as they
  * happen; the promise resolves with the report and never rejects for an item's sake.
+ *
+ * Over 300 lines on purpose: the stop rules (abort, 401, stop-after-failures, 403s per
+ * instance) all read and change the one set of running items, and splitting them from the
+ * loop that starts items would hand that shared state across modules.
  *
  * @example
  * const report = await runBatch(client, items, deleteOperation, resolved, createResultStream());
