@@ -27,6 +27,7 @@ import * as https from "node:https";
 import * as zlib from "node:zlib";
 import { BufferedResponse } from "./buffered-response.ts";
 import { DIRECT_SIGNAL } from "./direct-signal.ts";
+import { cleanCause, NULL_BODY_STATUSES } from "./fetch-failure.ts";
 
 /** Options for {@link createHttpFetch}. */
 export interface HttpFetchOptions {
@@ -41,8 +42,6 @@ export type HttpFetchFunction = (
   input: string | URL | Request,
   init?: RequestInit,
 ) => Promise<Response>;
-
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 /**
  * Makes a fetch over node:http / node:https with the given (or keep-alive) agents.
@@ -178,14 +177,4 @@ function exchange(
     req.on("error", fail);
     req.end(body);
   });
-}
-
-/** The cause a fetch TypeError carries: name, message and code only (no socket, no headers). */
-function cleanCause(error: unknown): Error {
-  if (!(error instanceof Error)) return new Error(String(error));
-  const cause = new Error(error.message);
-  cause.name = error.name;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === "string") (cause as Error & { code: string }).code = code;
-  return cause;
 }

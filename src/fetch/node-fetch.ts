@@ -33,6 +33,7 @@ import * as zlib from "node:zlib";
 import { Agent, type Dispatcher } from "undici";
 import { BufferedResponse } from "./buffered-response.ts";
 import { DIRECT_SIGNAL } from "./direct-signal.ts";
+import { cleanCause, NULL_BODY_STATUSES } from "./fetch-failure.ts";
 
 /** Options for {@link createNodeFetch}. */
 export interface NodeFetchOptions {
@@ -51,9 +52,6 @@ export type FetchFunction = (
   input: string | URL | Request,
   init?: RequestInit,
 ) => Promise<Response>;
-
-// Statuses whose Response must have a null body (the Response constructor throws otherwise).
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 const decoders: Record<string, (buffer: Buffer) => Promise<Buffer>> = {
   gzip: promisify(zlib.gunzip),
@@ -281,19 +279,6 @@ function send(
       finish(new TypeError("fetch failed", { cause: cleanCause(error) }));
     }
   });
-}
-
-/**
- * The cause a fetch TypeError carries: name, message and code only. An undici error may
- * hold a socket, or a request's options (headers included); none of that may reach a log.
- */
-function cleanCause(error: unknown): Error {
-  if (!(error instanceof Error)) return new Error(String(error));
-  const cause = new Error(error.message);
-  cause.name = error.name;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === "string") (cause as Error & { code: string }).code = code;
-  return cause;
 }
 
 function hasRequestFields(init: RequestInit | undefined): boolean {
