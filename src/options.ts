@@ -1,6 +1,6 @@
 import type { Clock } from "./clock.ts";
 import type { Logger } from "./logging/logger.ts";
-import type { Middleware } from "./pipeline/context.ts";
+import type { Middleware } from "./types.ts";
 import type { RetryOptions } from "./pipeline/retry-options.ts";
 
 /**
