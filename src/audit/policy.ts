@@ -39,7 +39,7 @@ export interface AuditPolicy {
 
 /** A rule ready to run: built-in or the user's, with its settings resolved. */
 export interface ResolvedRule {
-  /** The rule's id. */
+  /** The built-in rule's id, or the user rule's key in `rules`. */
   id: string;
   /** The policy's severity, when it set one; else the verdict's, else `fallback`. */
   severity?: Severity;
