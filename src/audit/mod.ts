@@ -25,7 +25,7 @@ export { auditMarkdown } from "./formats/markdown.ts";
 export { auditHtml } from "./formats/html.ts";
 export { type AuditDocument, auditDocument, auditJson, auditNdjsonLine } from "./formats/json.ts";
 export { parseAuditRecord } from "./record-schema.ts";
-export { canRecheck, type Recheck, recheckFinding } from "./recheck.ts";
+export { canRecheck, type Recheck, recheckFinding, recheckToken } from "./recheck.ts";
 export type {
   AuditRecord,
   AuditSummary,
