@@ -10,8 +10,12 @@
  *   the ratios above are read against what the client could do at best on this machine.
  *
  * The server runs in this process, so its CPU is on the same event loop as the client's.
+ * The contenders run in interleaved rounds (default 5; `--rounds N`), the order rotating
+ * each round so none always runs first on a cold process or last on a hot one, and each
+ * row is the median of its rounds: one run on a shared 2-core machine is too noisy to
+ * tell two rates 3% apart.
  *
- * Run: npx tsx bench/batch-throughput.ts
+ * Run: npx tsx bench/batch-throughput.ts [--rounds 5]
  */
 import pLimit from "p-limit";
 import { createClient, deleteToken } from "../mod.ts";
@@ -49,74 +53,134 @@ async function timed(
   return { ok, seconds, perSecond: ok / seconds };
 }
 
-// 1. deleteTokens
-const a = await server();
-const client = createClient({ accessToken: a.token, url: a.server.url });
-const batch = await timed(async () =>
-  (await deleteTokens(client, a.items, { concurrency: CONCURRENCY })).succeeded
-);
-await a.server.close();
+type Timed = { ok: number; seconds: number; perSecond: number };
 
-// 2. raw fetch + p-limit
-const b = await server();
-const limit = pLimit(CONCURRENCY);
-const raw = await timed(async () => {
-  let ok = 0;
-  await Promise.all(b.items.map((item) =>
-    limit(async () => {
-      const response = await fetch(
-        `${b.server.url}/instances/${item.instanceId}/tokens/${item.apiTokenId}`,
-        {
-          method: "DELETE",
-          headers: { authorization: `Bearer ${b.token}`, accept: "application/json" },
-        },
-      );
-      await response.text();
-      if (response.ok) ok++;
-    })
-  ));
-  return ok;
-});
-await b.server.close();
+const roundsArg = process.argv.indexOf("--rounds");
+const ROUNDS = roundsArg === -1 ? 5 : Number(process.argv[roundsArg + 1]);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error("--rounds must be a positive integer");
 
-// 3. single deleteToken calls + p-limit: the same client pipeline without the batch engine,
-// to tell the engine's cost from the core pipeline's (ky, validation, events).
-const c = await server();
-const singleClient = createClient({ accessToken: c.token, url: c.server.url });
-const singleLimit = pLimit(CONCURRENCY);
-const single = await timed(async () => {
-  let ok = 0;
-  await Promise.all(c.items.map((item) =>
-    singleLimit(async () => {
-      await deleteToken(singleClient, item);
-      ok++;
-    })
-  ));
-  return ok;
-});
-await c.server.close();
+/** 1. deleteTokens: the batch engine over the client pipeline. */
+async function runDeleteTokens(): Promise<Timed> {
+  const s = await server();
+  const client = createClient({ accessToken: s.token, url: s.server.url });
+  try {
+    return await timed(async () =>
+      (await deleteTokens(client, s.items, { concurrency: CONCURRENCY })).succeeded
+    );
+  } finally {
+    await s.server.close();
+  }
+}
 
-// 4. the client's CPU-bound ceiling: the same job against a fetch that answers at once.
-const instant: typeof fetch = () =>
-  Promise.resolve(
-    new Response('{"success":true}', {
-      status: 200,
-      headers: { "content-type": "application/json" },
-    }),
+/** 2. raw fetch + p-limit: no validation, retries, events, pacing or results. */
+async function runRaw(): Promise<Timed> {
+  const s = await server();
+  const limit = pLimit(CONCURRENCY);
+  try {
+    return await timed(async () => {
+      let ok = 0;
+      await Promise.all(s.items.map((item) =>
+        limit(async () => {
+          const response = await fetch(
+            `${s.server.url}/instances/${item.instanceId}/tokens/${item.apiTokenId}`,
+            {
+              method: "DELETE",
+              headers: { authorization: `Bearer ${s.token}`, accept: "application/json" },
+            },
+          );
+          await response.text();
+          if (response.ok) ok++;
+        })
+      ));
+      return ok;
+    });
+  } finally {
+    await s.server.close();
+  }
+}
+
+/**
+ * 3. single deleteToken calls + p-limit: the same client pipeline without the batch engine,
+ * to tell the engine's cost from the core pipeline's (ky, validation, events).
+ */
+async function runSingle(): Promise<Timed> {
+  const s = await server();
+  const client = createClient({ accessToken: s.token, url: s.server.url });
+  const limit = pLimit(CONCURRENCY);
+  try {
+    return await timed(async () => {
+      let ok = 0;
+      await Promise.all(s.items.map((item) =>
+        limit(async () => {
+          await deleteToken(client, item);
+          ok++;
+        })
+      ));
+      return ok;
+    });
+  } finally {
+    await s.server.close();
+  }
+}
+
+/** 4. the client's CPU-bound ceiling: the same job against a fetch that answers at once. */
+async function runCeiling(): Promise<Timed> {
+  const instant: typeof fetch = () =>
+    Promise.resolve(
+      new Response('{"success":true}', {
+        status: 200,
+        headers: { "content-type": "application/json" },
+      }),
+    );
+  const client = createClient({ accessToken: "x", url: "http://127.0.0.1:9", fetch: instant });
+  const items = Array.from({ length: INSTANCES * PER_INSTANCE }, (_, i) => ({
+    instanceId: (i % INSTANCES).toString(16).padStart(24, "0"),
+    apiTokenId: i.toString(16).padStart(24, "f"),
+  }));
+  return await timed(async () =>
+    (await deleteTokens(client, items, { concurrency: CONCURRENCY })).succeeded
   );
-const stubClient = createClient({ accessToken: "x", url: "http://127.0.0.1:9", fetch: instant });
-const ceiling = await timed(async () =>
-  (await deleteTokens(stubClient, a.items, { concurrency: CONCURRENCY })).succeeded
-);
+}
 
-const row = (name: string, r: { ok: number; seconds: number; perSecond: number }, note: string) =>
+const contenders: [string, () => Promise<Timed>][] = [
+  ["deleteTokens", runDeleteTokens],
+  ["deleteToken + p-limit", runSingle],
+  ["raw fetch + p-limit", runRaw],
+  ["client ceiling (no network)", runCeiling],
+];
+const results = new Map<string, Timed[]>(contenders.map(([name]) => [name, []]));
+for (let round = 0; round < ROUNDS; round++) {
+  for (let i = 0; i < contenders.length; i++) {
+    const [name, run] = contenders[(i + round) % contenders.length]!;
+    results.get(name)!.push(await run());
+  }
+  const rate = (name: string) => results.get(name)![round]!.perSecond;
+  console.error(
+    `round ${round + 1}/${ROUNDS}: deleteTokens ${
+      (rate("deleteTokens") / IDEAL).toFixed(3)
+    } × ideal, ` +
+      `raw ${(rate("raw fetch + p-limit") / IDEAL).toFixed(3)} × ideal`,
+  );
+}
+
+const median = (rows: Timed[]): Timed => {
+  const sorted = [...rows].sort((x, y) => x.perSecond - y.perSecond);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
+const batch = median(results.get("deleteTokens")!);
+const single = median(results.get("deleteToken + p-limit")!);
+const raw = median(results.get("raw fetch + p-limit")!);
+const ceiling = median(results.get("client ceiling (no network)")!);
+
+const row = (name: string, r: Timed, note: string) =>
   console.log(
     `${name.padEnd(28)} ${String(r.ok).padStart(6)} ${r.seconds.toFixed(2).padStart(8)} s ${
       r.perSecond.toFixed(0).padStart(8)
     }/s  ${note}`,
   );
 console.log(
-  `10,000 deletes, ${INSTANCES} instances, +${LATENCY_MS} ms latency, concurrency ${CONCURRENCY}; ideal ${IDEAL}/s`,
+  `10,000 deletes, ${INSTANCES} instances, +${LATENCY_MS} ms latency, concurrency ${CONCURRENCY}; ` +
+    `ideal ${IDEAL}/s; median of ${ROUNDS} interleaved rounds`,
 );
 console.log(`${"".padEnd(28)} ${"ok".padStart(6)} ${"time".padStart(10)} ${"rate".padStart(10)}`);
 row(

@@ -132,11 +132,28 @@ test("deactivate --from-findings re-checks too, and asks on the terminal when st
   assert.is(noTty.code, 2);
   assert.match(noTty.stderr, /pass --yes/);
   const declined = await cli(["deactivate", "--from-findings", "-"], audit.stdout, "n\n");
-  assert.is(declined.code, 1);
+  assert.is(declined.code, 3, "declined: the CLI's own code for it, as without --from-findings");
   assert.equal(server.store.snapshot(), before, "declined: nothing changed");
   const yes = await cli(["deactivate", "--from-findings", "-"], audit.stdout, "y\n");
   assert.is(yes.code, 0, yes.stderr);
   for (const id of ids) assert.is(server.store.getToken(instanceA, id)!.status, "inactive", id);
+});
+
+test("the access token on stdin (--token-file -): findings from a file, confirmed on the terminal", async () => {
+  const audit = await cli(["audit", "--instance", instanceB, "--rule", "inactive", "--ndjson"]);
+  const ids = audit.stdout.trimEnd().split("\n").map((l) => JSON.parse(l)).filter((r: Json) =>
+    r.kind === "finding"
+  ).map((f: Json) => f.apiTokenId);
+  assert.ok(ids.length > 0);
+  const file = join(dir, "inactive.ndjson");
+  writeFileSync(file, audit.stdout);
+  const token = env.LOSANT_API_TOKEN;
+  const r = await runCli(
+    ["--url", server.url, "--token-file", "-", "activate", "--from-findings", file],
+    { env: {}, input: `${token}\n`, terminal: "y\n" },
+  );
+  assert.is(r.code, 0, r.stderr);
+  for (const id of ids) assert.is(server.store.getToken(instanceB, id)!.status, "active", id);
 });
 
 test("bad --from-findings input exits 2 and changes nothing", async () => {
@@ -163,6 +180,11 @@ test("bad --from-findings input exits 2 and changes nothing", async () => {
       ["delete", "--from-findings", "-", "--instances-file", "-", "--yes"],
       "",
       /two inputs on standard input/,
+    ],
+    [
+      ["--token-file", "-", "delete", "--from-findings", "-", "--yes"],
+      `${env.LOSANT_API_TOKEN}\n`,
+      /two inputs on standard input: --from-findings - and --token-file -/,
     ],
     [
       ["delete", "--from-findings", join(dir, "missing.ndjson"), "--yes"],

@@ -22,6 +22,20 @@ export async function fixture(instances: number, tokensPerInstance = 0): Promise
   return { server, client, accessToken: issued.token, accessTokenId: issued.apiTokenId };
 }
 
+/**
+ * `fixture`'s server and a {@link fakeClockClient} sharing one fake clock: the server's rate
+ * limits count their windows on it too, so nothing of the run depends on real seconds.
+ */
+export async function fakeClockFixture(
+  instances: number,
+  tokensPerInstance = 0,
+): Promise<{ server: FakeLosant; accessToken: string } & FakeClockClient> {
+  const clock = createFakeClock();
+  const server = await startFakeLosant({ seed: { instances, tokensPerInstance }, clock });
+  const accessToken = server.issueAccessToken(["all.Instance"]).token;
+  return { server, accessToken, ...fakeClockClient(server, accessToken, clock) };
+}
+
 /** Creates `n` tokens named `${prefix}${i}` and returns their ids. */
 export function createTokens(
   server: FakeLosant,
@@ -94,8 +108,11 @@ export interface FakeClockClient {
  * clock; run jobs with `drive(clock, job, inFlight)`. No per-attempt timeout: real sockets
  * take real time, which the fake clock must not count.
  */
-export function fakeClockClient(server: FakeLosant, accessToken: string): FakeClockClient {
-  const clock = createFakeClock();
+export function fakeClockClient(
+  server: FakeLosant,
+  accessToken: string,
+  clock: FakeClock = createFakeClock(),
+): FakeClockClient {
   const client = createClient({
     accessToken,
     url: server.url,

@@ -1,14 +1,15 @@
 /**
- * Batch pacing on a fake clock (no real seconds): a Retry-After pauses the whole instance and
- * only it, a Retry-After beyond maxRetryAfter fails that instance's remaining items, and
- * ratePerInstance holds under a per-second window. The server's own rate limiter still runs
- * on real time (the last test).
+ * Batch pacing on a fake clock (no real seconds): a 429 with Retry-After slows that instance
+ * and only it, a Retry-After beyond maxRetryAfter fails that instance's remaining items,
+ * ratePerInstance holds under a per-second window, and a server rate limit is ridden out.
+ * Where the server decides by time (its rate limiter), it reads the same fake clock as the
+ * client (`startFakeLosant({ clock })`), so a loaded machine cannot move a window or a pause.
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { deleteTokens } from "../src/batch/mod.ts";
 import { MIN_HOLD_MS } from "../src/batch/rate-controller.ts";
-import { fakeClockClient, fixture, itemsOf } from "./batch-fixture.ts";
+import { fakeClockClient, fakeClockFixture, fixture, itemsOf } from "./batch-fixture.ts";
 import { drive } from "./support/fake-clock.ts";
 
 /** The most request arrivals within any `windowMs` span. */
@@ -23,9 +24,8 @@ function maxInWindow(times: readonly number[], windowMs: number): number {
 }
 
 test("a 429 with Retry-After slows that instance only: a short hold, then paced; others flow", async () => {
-  const { server, accessToken } = await fixture(2);
+  const { server, client, clock, inFlight, sent, answered } = await fakeClockFixture(2);
   try {
-    const { client, clock, inFlight, sent, answered } = fakeClockClient(server, accessToken);
     const [a, b] = server.instanceIds as [string, string];
     for (let i = 0; i < 60; i++) server.store.createToken(a);
     for (let i = 0; i < 300; i++) server.store.createToken(b);
@@ -128,13 +128,18 @@ test("ratePerInstance keeps every one-second window of each instance under the r
 });
 
 test("a server rate limit is ridden out from 429s alone", async () => {
-  const { server, client } = await fixture(1, 80);
+  const { server, client, clock, inFlight } = await fakeClockFixture(1, 80);
   try {
+    // The window counts on the fake clock: it ends only when the gate's pause lets time move.
     const limiter = server.faults.rateLimit({ perSecond: 50 });
-    const report = await deleteTokens(client, itemsOf(server, server.instanceIds), {
-      concurrency: 8,
-      perInstanceConcurrency: 4,
-    });
+    const report = await drive(
+      clock,
+      deleteTokens(client, itemsOf(server, server.instanceIds), {
+        concurrency: 8,
+        perInstanceConcurrency: 4,
+      }),
+      inFlight,
+    );
     assert.is(report.succeeded, 80, JSON.stringify(report.failures.slice(0, 2)));
     assert.ok(limiter.used > 0, "the limit was hit");
     // What was in flight when the first 429 came back (4), and the probes the controller's

@@ -86,6 +86,25 @@ const checks: Record<string, (out: string) => void> = {
     assert.match(out, new RegExp(`after the grace: ${rotated![1]} old tokens deactivated`));
     assert.match(out, new RegExp(`after the delete period: ${rotated![1]} old tokens deleted`));
   },
+  "examples/audit.ts": (out) => {
+    // criticalDays 5: the 3-day case is critical, in both instances.
+    assert.is(out.match(/^critical: expiring-soon "audit-expiring-in-3-days"$/gm)?.length, 2);
+    // warningDays 14: the 20-day case is no longer a finding.
+    assert.not.match(out, /audit-expiring-in-20-days/);
+    // maxAgeDays 120 is what the rule judged by.
+    assert.match(
+      out,
+      /rotation-age +audit-older-than-90-days +[a-f\d]{24} +created 180 day\(s\) ago .*rotate every 120$/m,
+    );
+    // The waiver silenced the never-expiring case in both instances, and only that.
+    assert.match(out, /^waived: no-expiry 2$/m);
+    assert.not.match(out, /no-expiry +audit-never-expires/);
+    assert.match(out, /^by rule: .*no-expiry \d+/m);
+    // Switched off.
+    assert.not.match(out, /no-description/);
+    assert.match(out, /^\d+ finding\(s\) in \d+ token\(s\) of 2 instance\(s\): [1-9]\d* critical/m);
+    assert.match(out, /^clean: false$/m);
+  },
   "examples/demo.ts": (out) => {
     assert.match(out, /injected: /);
     assert.match(out, /token events: +fetched \d+, updated \d+, deleted \d+/);

@@ -21,7 +21,12 @@ export interface Target {
  * const target = await connect();
  * const client = createClient({ accessToken: target.accessToken, url: target.url });
  */
-export async function connect(seed = { instances: 1, tokensPerInstance: 20 }): Promise<Target> {
+export async function connect(
+  seed: { instances: number; tokensPerInstance: number; auditCases?: boolean } = {
+    instances: 1,
+    tokensPerInstance: 20,
+  },
+): Promise<Target> {
   const env = process.env;
   if (env.LOSANT_API_TOKEN && env.LOSANT_INSTANCE_IDS) {
     if (env.LOSANT_EXAMPLES_MAY_CHANGE_TOKENS !== "yes") {

@@ -12,8 +12,14 @@
  * @module
  */
 export { auditTokens, type AuditTokensOptions } from "./audit-tokens.ts";
-export { type AuditPolicy, resolvePolicy, type RulePolicy } from "./policy.ts";
-export type { WaiverInput } from "./waivers.ts";
+export {
+  type AuditPolicy,
+  type ResolvedPolicy,
+  type ResolvedRule,
+  resolvePolicy,
+  type RulePolicy,
+} from "./policy.ts";
+export type { Waiver, WaiverInput } from "./waivers.ts";
 export { BUILTIN_RULE_IDS, BUILTIN_RULES, WAIVER_EXPIRED } from "./rules/builtin.ts";
 export type { BuiltinRule } from "./rules/rule.ts";
 export { MINT_SCOPES } from "./rules/scope.ts";
@@ -25,7 +31,7 @@ export { auditMarkdown } from "./formats/markdown.ts";
 export { auditHtml } from "./formats/html.ts";
 export { type AuditDocument, auditDocument, auditJson, auditNdjsonLine } from "./formats/json.ts";
 export { parseAuditRecord } from "./record-schema.ts";
-export { canRecheck, type Recheck, recheckFinding } from "./recheck.ts";
+export { canRecheck, type Recheck, recheckFinding, recheckToken } from "./recheck.ts";
 export type {
   AuditRecord,
   AuditSummary,

@@ -4,7 +4,7 @@ import type { Client } from "../client.ts";
 import { LosantApiError } from "../errors.ts";
 import type { ApiToken } from "../schemas/api-token.ts";
 import { runRule } from "./evaluate.ts";
-import { resolvePolicy } from "./policy.ts";
+import { type ResolvedRule, resolvePolicy } from "./policy.ts";
 import { builtinRule } from "./rules/builtin.ts";
 import type { Finding } from "./types.ts";
 
@@ -27,9 +27,8 @@ export type Recheck =
   | { applies: false; reason: string };
 
 /**
- * Reads the token again and re-runs the finding's rule on it, with the thresholds the audit
- * used (the finding's `detail.settings`) and the clock as it is now, so a stale finding (the
- * token was rotated, renewed, described) changes nothing.
+ * Reads the token again and re-runs the finding's rule on it (see {@link recheckToken}), so
+ * a stale finding (the token was rotated, renewed, described, deleted) changes nothing.
  *
  * @example
  * const check = await recheckFinding(client, finding);
@@ -44,12 +43,7 @@ export async function recheckFinding(
     return { applies: false, reason: `${finding.rule} findings cannot be re-checked alone` };
   }
   const { now, ...callOptions } = options;
-  const settings = (finding.detail?.settings ?? {}) as Record<string, unknown>;
-  // The settings pass the policy's own checks, so an edited findings file cannot smuggle
-  // in a threshold the rule does not have.
-  const rule = resolvePolicy({ rules: { [finding.rule]: settings } }).rules.find((r) =>
-    r.id === finding.rule
-  )!;
+  const rule = ruleOf(finding);
   let token: ApiToken;
   try {
     token = await getToken(
@@ -63,9 +57,39 @@ export async function recheckFinding(
     }
     throw error;
   }
+  return rerun(rule, finding, token, now ?? Date.now());
+}
+
+/**
+ * Re-runs the finding's rule on the token as just read, with the thresholds the audit used
+ * (the finding's `detail.settings`) and the clock as it is now. No request: for a caller
+ * that reads the token anyway (a rotation reads it to copy it).
+ *
+ * @example
+ * recheckToken(finding, await getToken(client, finding), Date.now()).applies;
+ */
+export function recheckToken(finding: Finding, token: ApiToken, now: number): Recheck {
+  if (!canRecheck(finding.rule)) {
+    return { applies: false, reason: `${finding.rule} findings cannot be re-checked alone` };
+  }
+  if (token.id.toLowerCase() !== finding.apiTokenId.toLowerCase()) {
+    return { applies: false, reason: "the finding is about another token" };
+  }
+  return rerun(ruleOf(finding), finding, token, now);
+}
+
+// The settings pass the policy's own checks, so an edited findings file cannot smuggle in
+// a threshold the rule does not have (checked before anything is sent).
+function ruleOf(finding: Finding): ResolvedRule {
+  const settings = (finding.detail?.settings ?? {}) as Record<string, unknown>;
+  return resolvePolicy({ rules: { [finding.rule]: settings } }).rules.find((r) =>
+    r.id === finding.rule
+  )!;
+}
+
+function rerun(rule: ResolvedRule, finding: Finding, token: ApiToken, now: number): Recheck {
   const listing = { instanceId: finding.instanceId, tokens: [token] };
-  const again = runRule(rule, token, listing, now ?? Date.now());
-  return again === undefined
+  return runRule(rule, token, listing, now) === undefined
     ? { applies: false, reason: `${finding.rule} no longer applies` }
     : { applies: true, token };
 }

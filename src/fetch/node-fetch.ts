@@ -19,6 +19,10 @@
  * - `response.url` is empty and `response.redirected` false, as for any constructed Response.
  * - The Response is a {@link BufferedResponse}: the body stays bytes until `.body` is read.
  *
+ * One module, a little past the ~300-line guide of DESIGN.md: the undici path, Bun's
+ * stand-in path and the helpers that turn a `RequestInit` into undici's flat headers and
+ * plain body all serve the one contract above. Split, each part would have to restate it.
+ *
  * @example
  * import { createClient, getToken } from "losant-tokens";
  * import { nodeFetch } from "losant-tokens/node-fetch";

@@ -18,7 +18,7 @@ export const bulkCommands: CliCommand = {
         return cli.run(command, async (ctx) => {
           const fromFindings = (options as { fromFindings?: string }).fromFindings;
           if (fromFindings !== undefined && !bulk.renames) {
-            const { runFromFindings } = await import("../from-findings.ts");
+            const { runFromFindings } = await import("./from-findings.ts");
             return runFromFindings(ctx, bulk.name as "delete", { ...options, fromFindings });
           }
           const plan = await planBulk(ctx, bulk, options, ids);
