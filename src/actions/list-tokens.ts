@@ -4,7 +4,7 @@ import { type ListTokensParams, ListTokensParamsSchema } from "../schemas/list-p
 import { CallOptionsSchema } from "../schemas/client-options.ts";
 import { parseParams } from "../validate.ts";
 
-import { nextPage } from "../listing/paging.ts";
+import { nextPageAfter } from "../listing/paging.ts";
 import { listTokensPage } from "./list-tokens-page.ts";
 import type { CallOptions } from "./run-action.ts";
 
@@ -40,14 +40,7 @@ export function listTokens(
         yield* result.items;
         seen += result.items.length;
         // The counts end the listing, not a short page (a server may cap the page size).
-        const next = nextPage({
-          page,
-          perPage,
-          items: result.items.length,
-          seen,
-          total: Number(result.totalCount),
-          servedPerPage: result.perPage === undefined ? undefined : Number(result.perPage),
-        });
+        const next = nextPageAfter(result, page, perPage, seen);
         if (next.done) return;
         page = next.page;
         perPage = next.perPage;

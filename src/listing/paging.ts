@@ -45,3 +45,33 @@ export function nextPage(p: PageSeen): NextPage {
   if (p.seen % size !== 0) return { done: true, complete: false };
   return { done: false, page: p.seen / size, perPage: size };
 }
+
+/** A page as the API returns it: counts may come as numbers or numeric strings. */
+export interface PageCounts {
+  readonly items: readonly unknown[];
+  readonly totalCount: number | string;
+  readonly perPage?: number | string;
+}
+
+/**
+ * {@link nextPage} for a page just read with `page` and `perPage`, `seen` counting the items
+ * read so far including this page's: the one place that turns the API's counts into numbers.
+ *
+ * @example
+ * const next = nextPageAfter(result, page, perPage, seen);
+ */
+export function nextPageAfter(
+  result: PageCounts,
+  page: number,
+  perPage: number,
+  seen: number,
+): NextPage {
+  return nextPage({
+    page,
+    perPage,
+    items: result.items.length,
+    seen,
+    total: Number(result.totalCount),
+    servedPerPage: result.perPage === undefined ? undefined : Number(result.perPage),
+  });
+}

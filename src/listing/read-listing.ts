@@ -2,7 +2,7 @@ import { listTokensPage } from "../actions/list-tokens-page.ts";
 import type { CallOptions } from "../actions/run-action.ts";
 import type { Client } from "../client.ts";
 import type { ApiToken } from "../schemas/api-token.ts";
-import { nextPage } from "./paging.ts";
+import { nextPageAfter } from "./paging.ts";
 
 /** What to list: one instance, optionally narrowed by the API's own filter. */
 export interface ListingParams {
@@ -54,14 +54,7 @@ export async function readListing(
     total = count;
     for (const token of result.items) tokens.set(token.id.toLowerCase(), token);
     seen += result.items.length;
-    const next = nextPage({
-      page,
-      perPage,
-      items: result.items.length,
-      seen,
-      total,
-      servedPerPage: result.perPage === undefined ? undefined : Number(result.perPage),
-    });
+    const next = nextPageAfter(result, page, perPage, seen);
     if (next.done) {
       if (!next.complete) return { tokens, consistent: false, pages };
       break;
