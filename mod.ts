@@ -9,6 +9,9 @@
  * @module
  */
 export { type Client, type ClientOptions, createClient, use } from "./src/client.ts";
+export type { ClientSettings } from "./src/options.ts";
+export type { CancelTimer, Clock } from "./src/clock.ts";
+export type { Logger } from "./src/logging/logger.ts";
 export { getToken } from "./src/actions/get-token.ts";
 export { patchToken } from "./src/actions/patch-token.ts";
 export { deleteToken } from "./src/actions/delete-token.ts";
@@ -52,6 +55,8 @@ export { type ApiToken, ApiTokenSchema } from "./src/schemas/api-token.ts";
 export { type ApiTokenPatch, ApiTokenPatchSchema } from "./src/schemas/api-token-patch.ts";
 export { type ApiTokensPage, ApiTokensPageSchema } from "./src/schemas/api-tokens-page.ts";
 export { IdSchema } from "./src/schemas/id.ts";
+export type { OrgRole, ResourceRole, Role } from "./src/schemas/roles.ts";
+export type { GlobalParams } from "./src/schemas/global-params.ts";
 export {
   type ListTokensPageParams,
   ListTokensPageParamsSchema,

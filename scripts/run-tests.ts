@@ -5,7 +5,8 @@
  * Usage: node --import tsx scripts/run-tests.ts [options] [filter ...]
  *
  *   filter            run only test files whose path contains one of these substrings
- *   --no-static       skip build, tsc, deno check, deno lint and deno fmt (dist/ must exist)
+ *   --no-static       skip build, publint + attw, tsc, deno check, deno lint, deno doc --lint,
+ *                     deno publish --dry-run and deno fmt (dist/ must exist)
  *   --static-only     run only the static steps
  *   --help            print this text
  *
@@ -29,6 +30,7 @@ import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { ensureRuntimes, parseRuntimes, type RuntimeChoice, runtimeCommand } from "./runtimes.ts";
+import { entries as publishedEntries } from "./entries.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(ROOT, "node_modules", ".bin");
@@ -206,15 +208,10 @@ function unformattedFiles(output: string): string {
     "\n    | (run `npm run fmt` to fix)";
 }
 
+/** Every published entry (deno.json `exports`, the same as package.json's), then the bins. */
 function entryPoints(): string[] {
-  return [
-    "mod.ts",
-    "src/events/mod.ts",
-    "src/batch/mod.ts",
-    "src/testing/mod.ts",
-    "src/testing/cli.ts",
-    "src/cli/main.ts",
-  ].filter((file) => existsSync(join(ROOT, file)));
+  return [...publishedEntries(), "src/testing/cli.ts", "src/cli/main.ts"]
+    .filter((file) => existsSync(join(ROOT, file)));
 }
 
 function testFiles(): string[] {
@@ -242,6 +239,18 @@ function staticSteps(): StaticStep[] {
       args: ["check", "--quiet", ...entryPoints(), ...testFiles()],
     },
     { name: "deno lint", command: deno, args: ["lint"] },
+    {
+      name: "deno doc --lint",
+      command: process.execPath,
+      args: ["--import", "tsx", "scripts/doc-lint.ts"],
+    },
+    {
+      // JSR's own checks (slow types included) without --allow-slow-types; offline. Dirty is
+      // allowed: npm test runs before the commit.
+      name: "deno publish --dry",
+      command: deno,
+      args: ["publish", "--dry-run", "--allow-dirty", "--quiet"],
+    },
     {
       name: "deno fmt --check",
       command: deno,

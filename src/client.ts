@@ -1,5 +1,5 @@
 import ky, { type KyInstance } from "ky";
-import type { Middleware } from "./pipeline/context.ts";
+import type { Middleware } from "./types.ts";
 import type { Terminal } from "./pipeline/compose.ts";
 import type { EventSlot } from "./listeners/registry.ts";
 import type { RequestEvent } from "./listeners/request-event.ts";

@@ -6,19 +6,29 @@
 
 /** Where a failed call was going; every field is safe to log. */
 export interface ErrorContext {
+  /** The action that failed, e.g. `deleteToken`. */
   action?: string;
+  /** The HTTP method of the request. */
   method?: string;
+  /** The request path below the base URL; it holds ids, never a query or a token. */
   path?: string;
+  /** The `x-request-id` the last attempt sent. */
   requestId?: string;
+  /** How many attempts were made. */
   attempts?: number;
+  /** The underlying error, kept as the new error's `cause`. */
   cause?: unknown;
 }
 
 /** The base class: `err instanceof LosantError` catches everything this library throws. */
 export class LosantError extends Error {
+  /** Always `"LosantError"`, for logs and for checks that cannot use `instanceof`. */
   override name = "LosantError";
+  /** The action that failed, e.g. `deleteToken`; absent for errors raised outside a call. */
   readonly action?: string;
+  /** The HTTP method of the failed request. */
   readonly method?: string;
+  /** The request path below the base URL, e.g. `/instances/{id}/tokens/{id}`. */
   readonly path?: string;
   /** The `x-request-id` of the last attempt, to find it in server logs. */
   requestId?: string;
@@ -30,6 +40,7 @@ export class LosantError extends Error {
    */
   declare previousErrors?: readonly unknown[];
 
+  /** Makes an error whose fields come from `context`; `context.cause` becomes `cause`. */
   constructor(message: string, context: ErrorContext = {}) {
     super(message, context.cause === undefined ? undefined : { cause: context.cause });
     this.action = context.action;
@@ -46,6 +57,7 @@ export interface ValidationIssue {
   path: string;
   /** The valibot rule that failed, e.g. `regex`, `max_length`, `strict_object`. */
   rule: string;
+  /** What the rule requires, e.g. `Invalid length: Expected <=255`; never the value. */
   message: string;
 }
 
@@ -55,7 +67,9 @@ export interface ValidationIssue {
  * every log the error reaches.
  */
 export class LosantValidationError extends LosantError {
+  /** Always `"LosantValidationError"`, for logs and for checks that cannot use `instanceof`. */
   override name = "LosantValidationError";
+  /** Every failed rule, in the order the schema checked them. */
   readonly issues: readonly ValidationIssue[];
 
   /** `subject` says what was invalid: the call's params (default) or its options. */
@@ -72,7 +86,9 @@ export class LosantValidationError extends LosantError {
 
 /** The API answered with an error status. Mirrors the official client's statusCode and type. */
 export class LosantApiError extends LosantError {
+  /** Always `"LosantApiError"`, for logs and for checks that cannot use `instanceof`. */
   override name = "LosantApiError";
+  /** The HTTP status the API answered, e.g. 404 or 429. */
   readonly statusCode: number;
   /** Losant's error type, e.g. `NotFound`, `Unauthorized`, `TooManyRequests`. */
   readonly type: string;
@@ -82,6 +98,10 @@ export class LosantApiError extends LosantError {
    */
   readonly retryAfter?: string;
 
+  /**
+   * Makes an error for an answered status; `type` is Losant's error type, `message` its (scrubbed)
+   * message.
+   */
   constructor(
     statusCode: number,
     type: string,
@@ -97,6 +117,7 @@ export class LosantApiError extends LosantError {
 
 /** The request never got a response: refused, reset, DNS, TLS. Safe to retry. */
 export class LosantNetworkError extends LosantError {
+  /** Always `"LosantNetworkError"`, for logs and for checks that cannot use `instanceof`. */
   override name = "LosantNetworkError";
   /**
    * False when the request never left (the connection was refused or failed while being
@@ -111,14 +132,21 @@ export class LosantNetworkError extends LosantError {
  * attempt's own error. Reconcile before trying again (look for what it would have made).
  */
 export class LosantOutcomeUnknownError extends LosantError {
+  /** Always `"LosantOutcomeUnknownError"`, for logs and for checks that cannot use `instanceof`. */
   override name = "LosantOutcomeUnknownError";
 }
 
 /** An attempt ran past its timeout, or the call past its deadline. */
 export class LosantTimeoutError extends LosantError {
+  /** Always `"LosantTimeoutError"`, for logs and for checks that cannot use `instanceof`. */
   override name = "LosantTimeoutError";
+  /**
+   * The limit that ran out, in milliseconds: the per-attempt `timeout` or what was left of the
+   * call's deadline.
+   */
   readonly timeoutMs: number;
 
+  /** Makes a timeout error; `timeoutMs` is the limit that ran out. */
   constructor(message: string, timeoutMs: number, context: ErrorContext = {}) {
     super(message, context);
     this.timeoutMs = timeoutMs;
@@ -127,9 +155,12 @@ export class LosantTimeoutError extends LosantError {
 
 /** A response that is not what the API promises: not JSON, or the wrong shape. */
 export class LosantResponseError extends LosantError {
+  /** Always `"LosantResponseError"`, for logs and for checks that cannot use `instanceof`. */
   override name = "LosantResponseError";
+  /** The HTTP status of the unexpected response, when one arrived. */
   readonly statusCode?: number;
 
+  /** Makes an error for a response that broke the API's contract. */
   constructor(message: string, context: ErrorContext & { statusCode?: number } = {}) {
     super(message, context);
     this.statusCode = context.statusCode;
@@ -141,10 +172,12 @@ export class LosantResponseError extends LosantError {
  * once beats a job that silently hangs for an hour.
  */
 export class LosantRetryAfterError extends LosantApiError {
+  /** Always `"LosantRetryAfterError"`, for logs and for checks that cannot use `instanceof`. */
   override name = "LosantRetryAfterError";
   /** The moment the server said to come back. */
   readonly retryAt: Date;
 
+  /** Wraps the API error that asked for the wait; `source` becomes `cause`. */
   constructor(source: LosantApiError, retryAt: Date, maxRetryAfterMs: number) {
     super(
       source.statusCode,

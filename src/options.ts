@@ -1,6 +1,6 @@
 import type { Clock } from "./clock.ts";
 import type { Logger } from "./logging/logger.ts";
-import type { Middleware } from "./pipeline/context.ts";
+import type { Middleware } from "./types.ts";
 import type { RetryOptions } from "./pipeline/retry-options.ts";
 
 /**
@@ -80,12 +80,19 @@ export interface CallOptions {
 
 /** The client's settings once its defaults are filled in; what a Client value exposes. */
 export interface ClientSettings {
+  /** The API's base URL without a trailing slash (default `https://api.losant.com`). */
   readonly url: string;
+  /** The `Accept-Version` range sent on every call (default `^1.30.0`). */
   readonly acceptVersion: string;
+  /** The `losantdomain` header on every call, when set. */
   readonly losantdomain?: string;
+  /** Per-attempt timeout in ms (default 30 000; 0: none). */
   readonly timeout: number;
+  /** Retry settings; `false`: one attempt per call. */
   readonly retry: RetryOptions | false;
+  /** The `User-Agent` header, or `false`: none sent. */
   readonly userAgent: string | false;
+  /** The client's middleware, in the order they run (frozen). */
   readonly middleware: readonly Middleware[];
 }
 

@@ -61,8 +61,14 @@ export interface ActionSemantics {
 
 /** What the transport read back: status, headers and the parsed JSON body. */
 export interface ResponseInfo {
+  /** The HTTP status, always 2xx here: an error status is thrown before a response is recorded. */
   status: number;
+  /** The response headers as received. */
   headers: Headers;
+  /**
+   * The parsed JSON body, `undefined` when the body was empty; not yet checked against the action's
+   * result schema.
+   */
   body: unknown;
 }
 
@@ -72,6 +78,7 @@ export interface ResponseInfo {
  * It never holds the access token: the transport adds Authorization at the last moment.
  */
 export interface RequestContext {
+  /** The action being called, e.g. `patchToken`. */
   readonly action: ActionName;
   /** What the action is: whether it may be resent, what a 404 means, which event it emits. */
   readonly semantics: ActionSemantics;
@@ -79,11 +86,15 @@ export interface RequestContext {
   readonly callId: string;
   /** The validated params the call was made with. */
   readonly params: Readonly<Record<string, unknown>>;
+  /** The Losant instance the call addresses (from the params). */
   readonly instanceId: string;
+  /** The token the call addresses; absent for instance-wide calls (list, create). */
   readonly apiTokenId?: string;
+  /** The HTTP method the transport sends. */
   method: HttpMethod;
   /** Path below the client's base URL, e.g. `/instances/{id}/tokens/{id}`. */
   path: string;
+  /** Query-string parameters as plain strings; the transport URL-encodes them. */
   query: Record<string, string>;
   /** Lower-case header names. */
   headers: Record<string, string>;
@@ -97,6 +108,9 @@ export interface RequestContext {
   timeout: number;
   /** Epoch ms by which the whole call must settle, retries included. */
   deadline?: number;
+  /**
+   * The retry settings for this call (the client's, merged with the call's), or `false`: no retry.
+   */
   retry: RetryOptions | false;
   /**
    * Told before each retry's wait, after `retry.onRetry`. A per-call stage (events,
@@ -105,6 +119,7 @@ export interface RequestContext {
   onRetry?: (info: RetryInfo) => void;
   /** Aborts the attempt in flight (timeout, deadline or the caller's signal). */
   attemptSignal?: AbortSignal;
+  /** Set by the transport once a 2xx arrived; read it after `next()` returns. */
   response?: ResponseInfo;
   /**
    * The call's result. A middleware that sets it before `next()` short-circuits the call;

@@ -9,7 +9,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { LosantValidationError, onRequestEvent, type RequestEvent } from "../mod.ts";
 import { deleteTokens, patchTokens, selectTokens } from "../src/batch/mod.ts";
-import { fixture, itemsOf } from "./batch-fixture.ts";
+import { fakeClockClient, fixture, itemsOf } from "./batch-fixture.ts";
+import { drive } from "./support/fake-clock.ts";
 
 /** Every request event of a client, in order. */
 function record(client: Parameters<typeof onRequestEvent>[0]): RequestEvent[] {
@@ -47,8 +48,11 @@ for (const concurrency of [1, 4]) {
 
 for (const wait of ["Retry-After", "backoff"] as const) {
   test(`abort cancels at once the items waiting to retry (${wait}): cancelled, nothing applied, nothing sent after`, async () => {
-    const { server, client } = await fixture(1, 8);
+    const { server, accessToken } = await fixture(1, 8);
     try {
+      // On a fake clock: "at once" is exact, no fake time passes between the abort and the
+      // report, where waiting out the 20 s backoffs or the 30 s Retry-After would move it.
+      const { client, clock, inFlight } = fakeClockClient(server, accessToken);
       const events = record(client);
       server.faults.add({
         action: "delete",
@@ -58,31 +62,40 @@ for (const wait of ["Retry-After", "backoff"] as const) {
       });
       const controller = new AbortController();
       const limited = new Set<string>();
+      let abortedAt: number | undefined;
       onRequestEvent(client, (e) => {
         if (e.type === "error" && e.status === 429) limited.add(e.callId);
         // Every item that started has been refused once: all now wait to retry.
-        if (limited.size === 4) controller.abort(new Error("operator"));
+        if (limited.size === 4 && abortedAt === undefined) {
+          abortedAt = clock.now();
+          controller.abort(new Error("operator"));
+        }
       });
-      const report = await deleteTokens(client, itemsOf(server, server.instanceIds), {
+      let settledAt: number | undefined;
+      const job = deleteTokens(client, itemsOf(server, server.instanceIds), {
         concurrency: 2,
         perInstanceConcurrency: 2,
         signal: controller.signal,
         abortGraceMs: 60_000,
         retry: { retries: 5, minTimeout: 20_000, maxTimeout: 20_000, maxRetryAfter: 60_000 },
-      });
+      }).then((r) => ((settledAt = clock.now()), r));
+      const report = await drive(clock, job, inFlight);
       assert.is(report.total, 8);
       assert.is(report.cancelled, 8, JSON.stringify(report.failures));
       assert.is(report.stopped?.type, "Aborted");
+      assert.ok(abortedAt !== undefined, "the job was aborted");
+      assert.is(settledAt, abortedAt, "the report came at the abort's moment, not after a wait");
       for (const r of report.cancellations) {
         assert.is(r.outcome, undefined, "a 429 means nothing was done: not unknown");
       }
       const waited = report.cancellations.filter((r) => /waiting to retry/.test(r.message!));
       assert.is(waited.length, 4, "the refused items are reported as cancelled while waiting");
-      const abortedAt = events.findIndex((e) => e.type === "error" && limited.size === 4);
-      assert.ok(abortedAt >= 0);
+      const refusedAt = events.findIndex((e) => e.type === "error" && limited.size === 4);
+      assert.ok(refusedAt >= 0);
       const deletes = server.requests.filter((r) => r.method === "DELETE").length;
       assert.is(deletes, 4, "no request after the abort");
       assert.is(server.store.listTokens(server.instanceIds[0]!).length, 8);
+      assert.is(clock.pending, 0, "no timer left");
     } finally {
       await server.close();
     }

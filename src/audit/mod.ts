@@ -12,8 +12,14 @@
  * @module
  */
 export { auditTokens, type AuditTokensOptions } from "./audit-tokens.ts";
-export { type AuditPolicy, resolvePolicy, type RulePolicy } from "./policy.ts";
-export type { WaiverInput } from "./waivers.ts";
+export {
+  type AuditPolicy,
+  type ResolvedPolicy,
+  type ResolvedRule,
+  resolvePolicy,
+  type RulePolicy,
+} from "./policy.ts";
+export type { Waiver, WaiverInput } from "./waivers.ts";
 export { BUILTIN_RULE_IDS, BUILTIN_RULES, WAIVER_EXPIRED } from "./rules/builtin.ts";
 export type { BuiltinRule } from "./rules/rule.ts";
 export { MINT_SCOPES } from "./rules/scope.ts";

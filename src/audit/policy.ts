@@ -10,6 +10,7 @@ import { compileWaivers, type Waiver, type WaiverInput } from "./waivers.ts";
 
 /** One rule's part of a policy: on or off, its severity, its thresholds. */
 export interface RulePolicy {
+  /** `false` turns the rule off (default on). */
   enabled?: boolean;
   /** Replaces the rule's severity (not for expiring-soon, whose thresholds decide it). */
   severity?: Severity;
@@ -28,18 +29,27 @@ export interface RulePolicy {
  * };
  */
 export interface AuditPolicy {
+  /**
+   * Per rule id (built-in or a user rule's key), its settings; rules not named keep their defaults.
+   */
   rules?: Record<string, RulePolicy>;
+  /** Exceptions: findings they match are counted in `waived`, not reported. */
   waivers?: WaiverInput[];
 }
 
 /** A rule ready to run: built-in or the user's, with its settings resolved. */
 export interface ResolvedRule {
+  /** The built-in rule's id, or the user rule's key in `rules`. */
   id: string;
   /** The policy's severity, when it set one; else the verdict's, else `fallback`. */
   severity?: Severity;
+  /** The rule's own default severity (`warning` for a user rule). */
   fallback: Severity;
+  /** The rule's thresholds: its defaults, then the policy's. */
   settings: Record<string, unknown>;
+  /** Whether the check reads the rest of the listing (always assumed for a user rule). */
   needsListing: boolean;
+  /** The check itself: a verdict when the token is at risk, else undefined. */
   check(token: Parameters<UserRule>[0], context: RuleContext<Record<string, unknown>>):
     | Verdict
     | undefined;
@@ -47,7 +57,9 @@ export interface ResolvedRule {
 
 /** A checked policy: the rules that run, in order, and the waivers. */
 export interface ResolvedPolicy {
+  /** The enabled rules, built-in ones first, in the order they run. */
   rules: ResolvedRule[];
+  /** The policy's waivers, compiled, in policy order. */
   waivers: Waiver[];
   /** What an expired waiver's own finding is (the `waiver-expired` rule). */
   expiredWaiver: { enabled: boolean; severity: Severity };

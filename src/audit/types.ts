@@ -5,6 +5,7 @@ export type Severity = "info" | "warning" | "critical";
 
 /** What a rule says about one token: nothing (undefined), or why it is a risk. */
 export interface Verdict {
+  /** What is wrong, in one line, e.g. `expires in 3 days (2026-12-04)`. */
   message: string;
   /** Overrides the rule's severity for this token (e.g. expiring in 2 days, not 20). */
   severity?: Severity;
@@ -14,7 +15,9 @@ export interface Verdict {
 
 /** One instance's tokens, as read for the audit (every page, consistent). */
 export interface InstanceListing {
+  /** The instance listed. */
   readonly instanceId: string;
+  /** All its tokens, secrets removed. */
   readonly tokens: readonly ApiToken[];
 }
 
@@ -42,24 +45,37 @@ export type UserRule = (
 
 /** A risk found on one token. */
 export interface Finding {
+  /** Always `"finding"`: tells a finding from the other records. */
   kind: "finding";
+  /** The token's instance. */
   instanceId: string;
+  /** The token's id. */
   apiTokenId: string;
   /** The token's name as the server sent it: untrusted text, escape it when rendering. */
   name: string;
+  /** The id of the rule that found it, e.g. `no-expiry`, or a user rule's key. */
   rule: string;
+  /**
+   * How bad it is: the policy's severity for the rule, else the verdict's, else the rule's default.
+   */
   severity: Severity;
+  /** What is wrong, in one line (the verdict's message). */
   message: string;
+  /** The verdict's facts, as JSON (`{}` when it gave none). */
   detail: Record<string, unknown>;
 }
 
 /** An instance whose tokens could not be read: never counted as clean. */
 export interface UnlistedInstance {
+  /** Always `"unlisted"`. */
   kind: "unlisted";
+  /** The instance that could not be read. */
   instanceId: string;
   /** Why: the API's answer or the listing's inconsistency, never a secret. */
   reason: string;
+  /** The HTTP status of the failed listing, when there was an answer. */
   statusCode?: number;
+  /** Losant's error type (`Forbidden`, ...), or the listing's own reason. */
   type?: string;
 }
 
@@ -68,10 +84,15 @@ export type SeverityCounts = Record<Severity, number>;
 
 /** One instance's line of the summary. */
 export interface InstanceSummary {
+  /** The instance. */
   instanceId: string;
+  /** False when its tokens could not be read (it is in `unlisted`). */
   listed: boolean;
+  /** Tokens audited in it. */
   tokens: number;
+  /** Findings in it, waived ones not counted. */
   findings: number;
+  /** Its findings per severity. */
   bySeverity: SeverityCounts;
   /** List requests made for it (one listing pass = its pages). */
   pages: number;
@@ -96,19 +117,29 @@ export interface ExpiryTimeline {
 
 /** The last record of an audit. */
 export interface AuditSummary {
+  /** Always `"summary"`: the last record. */
   kind: "summary";
   /** The audit's `now`, ISO 8601. */
   auditedAt: string;
+  /** Instances audited, listed or not. */
   instances: number;
+  /** Ids of the instances that could not be read. */
   unlisted: string[];
+  /** Tokens audited, over every listed instance. */
   tokens: number;
+  /** Findings reported, waived ones not counted. */
   findings: number;
+  /** Findings per severity. */
   bySeverity: SeverityCounts;
+  /** Findings per rule id. */
   byRule: Record<string, number>;
+  /** One line per instance, in audit order. */
   perInstance: InstanceSummary[];
   /** Findings a waiver silenced, by rule. */
   waived: Record<string, number>;
+  /** The policy's waivers: not yet expired, expired, and never matched a finding. */
   waivers: { active: number; expired: number; unused: number };
+  /** When the audited tokens expire, by week. */
   timeline: ExpiryTimeline;
   /** No finding and every instance listed. */
   clean: boolean;

@@ -5,6 +5,7 @@ import { globMatcher } from "./rules/rule.ts";
 export interface WaiverInput {
   /** The token, by id; or by `name` (a glob, case-insensitive like the API's filter). */
   apiTokenId?: string;
+  /** The tokens whose name matches this glob (`*` any run of characters), case-insensitively. */
   name?: string;
   /** Only in this instance (default: every audited instance). */
   instanceId?: string;
@@ -20,8 +21,11 @@ export interface WaiverInput {
 export interface Waiver extends WaiverInput {
   /** Its position in the policy, to name it in findings. */
   index: number;
+  /** `expires` as epoch ms. */
   expiresAt: number;
+  /** Whether the waiver names this token (by id or name) in this instance. */
   matches(instanceId: string, token: ApiToken): boolean;
+  /** Whether it waives this rule. */
   waives(rule: string): boolean;
 }
 

@@ -1,5 +1,5 @@
 import { LosantApiError } from "../errors.ts";
-import type { Middleware } from "../pipeline/context.ts";
+import type { Middleware } from "../types.ts";
 import { isOutcomeUnknown, parseRetryAfter } from "../pipeline/retry-policy.ts";
 import type { Clock } from "../clock.ts";
 import type { InstanceGate } from "./instance-gate.ts";

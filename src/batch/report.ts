@@ -7,6 +7,7 @@ export interface BatchStop {
    * `InputFailed` (the input or the resume history threw), `CallbackFailed` (`onStart` threw).
    */
   type: "Aborted" | "Unauthorized" | "TooManyFailures" | "InputFailed" | "CallbackFailed";
+  /** One line saying why, e.g. `Stopped after 5 failures (stopAfterFailures: 5)`. */
   message: string;
 }
 
@@ -16,13 +17,21 @@ export interface BatchStop {
  * so a million-item job's report stays small when it goes well.
  */
 export interface BatchReport {
+  /** Items read from the input: one result each. */
   total: number;
+  /** Items whose change was applied (or, in a dry run, checked). */
   succeeded: number;
+  /** Items that failed; each is in `failures`. */
   failed: number;
+  /** Items not sent because the job stopped; each is in `cancellations`. */
   cancelled: number;
+  /** Items left alone: nothing to do, or done by an earlier run (resume). */
   skipped: number;
+  /** From the start of the job to its end, in ms on the job's clock. */
   durationMs: number;
+  /** Every failed result, in the order they finished. */
   failures: BatchResult[];
+  /** Every cancelled result. */
   cancellations: BatchResult[];
   /** Succeeded results, in the order they finished (only with `keepResults`). */
   successes: BatchResult[];
@@ -46,9 +55,13 @@ export interface BatchProgress {
   read: number;
   /** Results produced so far. */
   done: number;
+  /** Results so far that succeeded. */
   succeeded: number;
+  /** Results so far that failed. */
   failed: number;
+  /** Results so far that were cancelled. */
   cancelled: number;
+  /** Results so far that were skipped. */
   skipped: number;
   /** Items started and not finished (on the wire, waiting for a slot, or in retry backoff). */
   inFlight: number;
@@ -56,6 +69,7 @@ export interface BatchProgress {
   queued: number;
   /** HTTP attempts sent so far. */
   requests: number;
+  /** Milliseconds since the job started, on the job's clock. */
   elapsedMs: number;
   /** Results per second since the start. */
   ratePerSecond: number;

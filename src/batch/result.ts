@@ -36,12 +36,15 @@ export interface BatchResult {
   key: string;
   /** The item's 0-based position in the input, to find a bad row. */
   index: number;
+  /** How the item ended. */
   status: BatchResultStatus;
   /** The HTTP status of the last answer, when there was one. */
   statusCode?: number;
   /** Losant's error type (`NotFound`, `Unauthorized`, ...) or the batch's own reason. */
   type?: string;
+  /** What went wrong, on a failed or cancelled item; scrubbed of the access token and secrets. */
   message?: string;
+  /** What happened to the token, where that is known. */
   outcome?: BatchOutcome;
   /** For RetryAfterTooLong: the moment (ISO 8601) the server said to come back. */
   retryAt?: string;
@@ -54,20 +57,16 @@ export interface BatchResult {
 }
 
 /**
- * One result as a line of NDJSON, newline included.
- *
- * @example
- * const out = fs.createWriteStream("run.ndjson", { flags: "a" });
- * job.results$.subscribe((r) => out.write(toNdjson(r)));
- */
-/**
  * A journal line: the item's first mutating request is about to be sent. Written ahead of
  * the request (see `onStart`), it is what lets `resume` tell an item that was in flight
  * when a run was killed from one that never started.
  */
 export interface BatchStarted {
+  /** `<instanceId>/<apiTokenId>`, as on the item's result. */
   key: string;
+  /** The item's 0-based position in the input. */
   index: number;
+  /** Always `"started"`: this line is a journal entry, not a result. */
   status: "started";
   /** patchTokens: the patch being sent, so a resumed run can send it again. */
   apiToken?: ApiTokenPatch;
@@ -76,6 +75,13 @@ export interface BatchStarted {
 /** A line of a results file: a result, or a journal line. */
 export type ResultLine = BatchResult | BatchStarted;
 
+/**
+ * One result as a line of NDJSON, newline included.
+ *
+ * @example
+ * const out = fs.createWriteStream("run.ndjson", { flags: "a" });
+ * job.results$.subscribe((r) => out.write(toNdjson(r)));
+ */
 export function toNdjson(result: ResultLine): string {
   return `${JSON.stringify(result)}
 `;

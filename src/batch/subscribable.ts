@@ -13,6 +13,7 @@ export type ObserverLike<T> =
 
 /** The handle `subscribe` returns. */
 export interface Unsubscribable {
+  /** Stops delivery to this subscriber; calling it again is harmless. */
   unsubscribe(): void;
 }
 
@@ -24,6 +25,10 @@ export interface Unsubscribable {
  * subscription.unsubscribe();
  */
 export interface Subscribable<T> {
+  /**
+   * Delivers every value from now on (none from before) until the stream ends or the subscriber
+   * unsubscribes.
+   */
   subscribe(observer: ObserverLike<T>): Unsubscribable;
 }
 

@@ -10,7 +10,7 @@
  */
 export { requestEvents, tokenEvents, type TokenEventsOptions } from "./streams.ts";
 export { watchTokens, type WatchTokensOptions } from "./watch-tokens.ts";
-export { forInstance, forToken, ofType } from "./operators.ts";
+export { forInstance, forToken, type OfType, ofType } from "./operators.ts";
 export { batchResults } from "./batch-results.ts";
 export type {
   BaselineEvent,
@@ -21,7 +21,9 @@ export type {
   PollErrorEvent,
   UpdatedEvent,
   WatchEvent,
+  WatchEventBase,
   WatchEventType,
+  WatchTokenEventBase,
 } from "./watch-event.ts";
 export type { RequestEvent, RequestEventType } from "../listeners/request-event.ts";
 export type { TokenEvent, TokenEventType } from "../listeners/token-event.ts";

@@ -23,6 +23,7 @@ export interface WatchTokensOptions {
   secrets?: boolean;
   /** Per-request timeout and retry for the listing calls; the client's by default. */
   timeout?: CallOptions["timeout"];
+  /** Retry settings for the listing calls; the client's by default. */
   retry?: CallOptions["retry"];
   /**
    * Clock and timers as an RxJS scheduler (a VirtualTimeScheduler in tests). Default: the

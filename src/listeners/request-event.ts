@@ -11,15 +11,21 @@ export type RequestEventType = "request" | "response" | "retry" | "error";
  * to put in a log or a metric.
  */
 export interface RequestEvent {
+  /** Which step of the attempt this is. */
   readonly type: RequestEventType;
+  /** The action called, e.g. `patchToken`. */
   readonly action: ActionName;
+  /** The HTTP method sent. */
   readonly method: string;
   /** Below the client's base URL, e.g. `/instances/{id}/tokens/{id}`. */
   readonly path: string;
+  /** The instance the call addresses. */
   readonly instanceId: string;
+  /** The token the call addresses; absent for list and create. */
   readonly apiTokenId?: string;
   /** 1 for the first attempt. On `retry`: the attempt about to be made. */
   readonly attempt: number;
+  /** Unique per call, shared by all its attempts and by the call's token events. */
   readonly callId: string;
   /** The `x-request-id` the attempt sends: `<callId>-<attempt>`. */
   readonly requestId: string;

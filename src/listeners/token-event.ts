@@ -9,8 +9,11 @@ export type { TokenEventType };
  * `updated`, `deleteToken` → `deleted`, a create → `created` (each action declares which). Events are frozen: every listener sees the same value.
  */
 export interface TokenEvent {
+  /** What the call did to (or saw of) the token. */
   readonly type: TokenEventType;
+  /** The instance the token belongs to. */
   readonly instanceId: string;
+  /** The token's id. */
   readonly apiTokenId: string;
   /** The token as the server returned it (absent on `deleted`). */
   readonly token?: ApiToken;

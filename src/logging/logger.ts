@@ -3,9 +3,13 @@
  * so does any object with the same methods (a console wrapper, a test double).
  */
 export interface Logger {
+  /** Writes a debug record: one per attempt, and a call the caller aborted. */
   debug(record: object, message?: string): void;
+  /** Writes an info record: a batch job's progress and summary. */
   info(record: object, message?: string): void;
+  /** Writes a warning: each retry (with its error and delay), a listener that threw. */
   warn(record: object, message?: string): void;
+  /** Writes an error record: a call that failed after its last attempt. */
   error(record: object, message?: string): void;
   /** pino's: when present, a disabled level costs no record at all. */
   isLevelEnabled?(level: string): boolean;

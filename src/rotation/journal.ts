@@ -30,7 +30,9 @@ export type RotationPhase =
 
 /** What a rotation will do, fixed when it first starts and replayed, never recomputed. */
 export interface RotationPlan {
+  /** The instance of both tokens. */
   instanceId: string;
+  /** The token being replaced. */
   oldTokenId: string;
   /** The successor's fields, without the mark. */
   successor: ApiTokenPost;
@@ -46,11 +48,16 @@ export interface RotationPlan {
 export interface JournalEntry {
   /** `<instanceId>/<oldTokenId>`, lower case. */
   key: string;
+  /** The phase this entry starts. */
   phase: RotationPhase;
   /** ISO 8601, from the rotation's clock. */
   at: string;
   /** create: the plan (first create of a rotation only) and the mark of this attempt. */
   plan?: RotationPlan;
+  /**
+   * create: the mark this attempt puts in the successor's description, to find it if the answer is
+   * lost.
+   */
   nonce?: string;
   /** deliver, finalize, discard: the successor in question. */
   successorId?: string;
@@ -58,6 +65,7 @@ export interface JournalEntry {
   discardIds?: string[];
   /** wait: when the old token is due to be deactivated and deleted (null: never). */
   deactivateAt?: string;
+  /** wait: when the old token is due to be deleted (ISO 8601); null: never. */
   deleteAt?: string | null;
   /** abandoned, discard: why, in words that hold no secret. */
   reason?: string;
@@ -81,19 +89,27 @@ export interface RotationJournal {
 
 /** Another run holds the journal. */
 export class RotationLockedError extends Error {
+  /** Always `"RotationLocked"`: the `type` of the item's failed result. */
   override name = "RotationLocked";
 }
 
 /** What the journal says about one rotation. */
 export interface RotationState {
+  /** `<instanceId>/<oldTokenId>`, lower case. */
   key: string;
+  /** The phase the last entry started. */
   phase: RotationPhase;
+  /** The plan journaled by the first create. */
   plan?: RotationPlan;
   /** The mark of the last create attempt. */
   nonce?: string;
+  /** The successor of the last create, deliver or finalize. */
   successorId?: string;
+  /** Tokens still to delete from a discard. */
   discardIds?: string[];
+  /** When the old token is due to be deactivated (ISO 8601). */
   deactivateAt?: string;
+  /** When the old token is due to be deleted (ISO 8601); null: never. */
   deleteAt?: string | null;
   /** The successor that was delivered (set from `finalize` on). */
   liveSuccessorId?: string;

@@ -6,7 +6,9 @@ export interface RotationNames {
   retiring?: string;
 }
 
+/** The default successor name pattern: the successor takes the old token's name. */
 export const DEFAULT_SUCCESSOR_NAME = "{name}";
+/** The default name pattern of the old token while it retires. */
 export const DEFAULT_RETIRING_NAME = "{name} (retiring {date})";
 const MAX_NAME = 255;
 

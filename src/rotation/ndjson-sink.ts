@@ -4,12 +4,19 @@ import type { SecretDelivery, SecretSink } from "./sink.ts";
 
 /** One line of an NDJSON secrets file. */
 export interface SecretLine {
+  /** `<instanceId>/<oldTokenId>`, lower case: at most one line per key. */
   key: string;
+  /** The instance of both tokens. */
   instanceId: string;
+  /** The token the successor replaces. */
   oldTokenId: string;
+  /** The new token. */
   successorId: string;
+  /** The successor's name. */
   name: string;
+  /** When the successor expires (ISO 8601), when it does. */
   expirationDate?: string;
+  /** The successor's secret JWT. */
   token: string;
 }
 

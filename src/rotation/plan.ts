@@ -13,6 +13,7 @@ import type { RotationSettings } from "./options.ts";
 
 /** A rotation that cannot be planned: nothing was created. */
 export class RotationPlanError extends Error {
+  /** Always `"RotationNotPlanned"`: the `type` of the item's failed result. */
   override name = "RotationNotPlanned";
 }
 

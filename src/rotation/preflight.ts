@@ -10,10 +10,12 @@ export type RotationRight = "list" | "create" | "patch" | "delete";
 
 /** Some instance lacks a right a rotation needs: nothing was created. */
 export class RotationPreflightError extends Error {
+  /** Always `"RotationPreflightFailed"`: the `type` of the item's failed result. */
   override name = "RotationPreflightFailed";
   /** Per instance, the rights the access token lacks there. */
   readonly missing: readonly { instanceId: string; rights: readonly RotationRight[] }[];
 
+  /** Makes the error from what each instance lacks; the message lists instance ids and rights. */
   constructor(missing: RotationPreflightError["missing"]) {
     const list = missing.map((m) => `${m.instanceId} (${m.rights.join(", ")})`).join("; ");
     super(`the access token may not rotate tokens on every instance: missing rights on ${list}`);

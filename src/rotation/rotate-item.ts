@@ -6,11 +6,13 @@ import { createAndDeliver, discardUnfinished } from "./successor.ts";
 
 /** What one rotation did. */
 export interface RotatedItem {
+  /** How far the rotation got in this run: `rotated`, `retired` or `deleted`. */
   outcome: RotationOutcome;
   /** The live successor. */
   successorId: string;
   /** When the old token is (or was) due to be deactivated and deleted (null: never). */
   deactivateAt?: string;
+  /** When the old token is (or was) due to be deleted (ISO 8601); null: it is left inactive. */
   deleteAt?: string | null;
 }
 

@@ -5,11 +5,15 @@ export interface SecretDelivery {
    * for the same key (after a crash, a new successor) replaces the first.
    */
   key: string;
+  /** The instance of both tokens. */
   instanceId: string;
+  /** The token the successor replaces. */
   oldTokenId: string;
+  /** The new token, whose secret this is. */
   successorId: string;
   /** The successor's name. */
   name: string;
+  /** When the successor expires (ISO 8601), when it does. */
   expirationDate?: string;
   /** The successor's secret JWT. */
   secret: string;

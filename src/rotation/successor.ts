@@ -11,11 +11,13 @@ import { begin, isNotFound, point, type RotationStep } from "./step.ts";
 
 /** The sink rejected the secret: the successor was deleted, the old token left as it was. */
 export class SinkFailedError extends Error {
+  /** Always `"SinkFailed"`: the `type` of the item's failed result. */
   override name = "SinkFailed";
 }
 
 /** A create's outcome stayed unknown: nothing of it is left live, the old token untouched. */
 export class CreateUnknownError extends Error {
+  /** Always `"CreateOutcomeUnknown"`: the `type` of the item's failed result. */
   override name = "CreateOutcomeUnknown";
 }
 

@@ -38,9 +38,11 @@ export interface ApiTokenPatch {
   name?: string;
   /** At most 32 767 characters. */
   description?: string;
+  /** Its role in the organizations `orgRoles` does not list; needs API 1.30.0 or later. */
   defaultRole?: Role;
   /** At most 25 entries. */
   orgRoles?: OrgRole[];
+  /** `inactive` turns the token off without deleting it; `active` turns it back on. */
   status?: "active" | "inactive";
 }
 

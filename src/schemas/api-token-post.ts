@@ -54,13 +54,17 @@ const apiTokenPostSchema = inputObject(
 export interface ApiTokenPost {
   /** 1 to 255 characters. */
   name: string;
+  /** At most 32 767 characters. */
   description?: string;
   /** ISO 8601 with a time zone; fixed at creation. */
   expirationDate?: string;
+  /** Its role in the organizations `orgRoles` does not list. */
   defaultRole?: Role;
+  /** Its role per organization; at most 25 entries. */
   orgRoles?: OrgRole[];
   /** Scope names apiTokenPost.json lists, each once; fixed at creation. */
   scope: string[];
+  /** `active` (the API's default) or `inactive`. */
   status?: "active" | "inactive";
 }
 

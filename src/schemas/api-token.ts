@@ -36,24 +36,47 @@ const apiTokenSchema = v.looseObject({
  * `id` is sure to be there; fields Losant adds tomorrow pass through.
  */
 export interface ApiToken {
+  /** The token's id, 24 hex digits. */
   id: string;
+  /** The same id again, as some responses name it. */
   apiTokenId?: string;
+  /** The id of what owns the token (for an instance token, the instance). */
   ownerId?: string;
+  /**
+   * What kind of thing owns it, e.g. `application` or `user`; read leniently, real responses hold
+   * other values.
+   */
   ownerType?: string;
+  /** The id of the user, token or flow that created it. */
   creatorId?: string;
+  /** `user`, `apiToken` or `flow`. */
   creatorType?: string;
+  /** The creator's display name, at most 1024 characters. */
   creatorName?: string;
+  /** 1 to 255 characters; not unique. */
   name?: string;
+  /** At most 32 767 characters. */
   description?: string;
+  /** When it was created (ISO 8601). */
   creationDate?: string;
+  /** When it was last changed (ISO 8601); every patch moves it, even one that changes nothing. */
   lastUpdated?: string;
+  /** When it stops working (ISO 8601); absent: never. Fixed at creation. */
   expirationDate?: string;
+  /**
+   * Its role (`admin`, `edit`, `collaborate`, `view`, `none`) in the organizations `orgRoles` does
+   * not list.
+   */
   defaultRole?: string;
+  /** Its role per organization (see {@link OrgRole}), kept loose as the server sends it. */
   orgRoles?: { [key: string]: unknown }[];
+  /** The scope names it grants, e.g. `all.Instance.read`; fixed at creation. */
   scope?: string[];
+  /** `active` or `inactive`; an inactive token cannot authenticate. */
   status?: string;
   /** The secret JWT: the API sends it only when a token is created. */
   token?: string;
+  /** Fields Losant adds (`_type`, `_links`, ...) pass through untyped. */
   [key: string]: unknown;
 }
 

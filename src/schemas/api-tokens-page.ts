@@ -23,15 +23,25 @@ const apiTokensPageSchema = v.looseObject({
 
 /** One page of tokens with its counts (apiTokens.json); unknown fields pass through. */
 export interface ApiTokensPage {
+  /** The tokens of this page. */
   items: ApiToken[];
+  /** How many tokens this page holds. */
   count?: number;
+  /** How many tokens match the query across all pages. */
   totalCount: number;
+  /** The page size the server used. */
   perPage?: number;
+  /** This page's number, from 0. */
   page?: number;
+  /** The field the listing is sorted by. */
   sortField?: string;
+  /** `asc` or `desc`. */
   sortDirection?: string;
+  /** The field `filter` was applied to. */
   filterField?: string;
+  /** The glob the listing was filtered by, as the server echoes it. */
   filter?: string;
+  /** Fields Losant adds (`_links`, `_embedded`, ...) pass through untyped. */
   [key: string]: unknown;
 }
 

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import type { Middleware } from "../pipeline/context.ts";
+import type { Middleware } from "../types.ts";
 import type { RetryInfo, RetryOptions } from "../pipeline/retry-options.ts";
 import { isLogger, type Logger } from "../logging/logger.ts";
 import { type Clock, isClock } from "../clock.ts";

@@ -14,7 +14,9 @@ export type Role = "admin" | "edit" | "collaborate" | "view" | "none";
 
 /** A role on one application or dashboard of an organization. */
 export interface ResourceRole {
+  /** The application or dashboard id, 24 hex digits. */
   resourceId: string;
+  /** The token's role on that resource. */
   role: "collaborate" | "view" | "none";
 }
 
@@ -22,8 +24,11 @@ export interface ResourceRole {
 export interface OrgRole {
   /** An organization id, or `"sandbox"`. */
   orgId: string;
+  /** The token's role in that organization. */
   role: Role;
+  /** Roles on single applications, overriding `role` there; at most 100. */
   applicationRoles?: ResourceRole[];
+  /** Roles on single dashboards, overriding `role` there; at most 100. */
   dashboardRoles?: ResourceRole[];
 }
 

@@ -6,8 +6,10 @@ export const SuccessSchema: v.GenericSchema<unknown, { success: true; [key: stri
 
 /** What a delete resolves with; `alreadyDeleted` when a retry found the work done. */
 export interface DeleteResult {
+  /** Always `true`: a failed delete is an error, never `success: false`. */
   success: true;
   /** The token was gone on a retry after an attempt whose outcome was unknown. */
   alreadyDeleted?: true;
+  /** Other fields of the server's answer pass through. */
   [key: string]: unknown;
 }

@@ -4,7 +4,9 @@ import type { Limit } from "./rate-limit.ts";
 /** Which requests a fault hits: one action or every action (`'*'`, the default). */
 export type FaultAction = RouteKind | "*";
 
-interface FaultTarget {
+/** Which requests a fault hits, and how many of them; every fault has these fields. */
+export interface FaultTarget {
+  /** Only requests of this action (`get`, `patch`, ...); every action when omitted. */
   action?: FaultAction;
   /** Only requests for this instance; any instance when omitted. */
   instanceId?: string;
@@ -14,6 +16,7 @@ interface FaultTarget {
 
 /** Answer with an error status instead of handling; nothing changes. */
 export interface StatusFault extends FaultTarget {
+  /** The status to answer, e.g. 429 or 503; the body is Losant's `{ type, message }` for it. */
   status: number;
   /** Seconds, or an HTTP-date string (or a Date) for the `Retry-After` header; any size. */
   retryAfter?: number | string | Date;
@@ -29,16 +32,19 @@ export interface StatusFault extends FaultTarget {
 
 /** Wait before handling. Combines with one other fault on the same request. */
 export interface LatencyFault extends FaultTarget {
+  /** How long to wait before handling, in ms. */
   latencyMs: number;
 }
 
 /** Handle (the change may apply), send status and headers, then wait before the body. */
 export interface StallFault extends FaultTarget {
+  /** How long to wait between the headers and the body, in ms. */
   stallAfterHeadersMs: number;
 }
 
 /** Handle (the change applies), send status and headers, then the body a few bytes at a time. */
 export interface TrickleFault extends FaultTarget {
+  /** How the body is sent. */
   trickle: {
     /** Bytes per piece (default 1). */
     bytes?: number;
@@ -49,6 +55,7 @@ export interface TrickleFault extends FaultTarget {
 
 /** Destroy the connection before applying the change, or after applying it without answering. */
 export interface ResetFault extends FaultTarget {
+  /** `before`: nothing was applied; `after`: the change applied, and no answer says so. */
   reset: "before" | "after";
 }
 
@@ -58,6 +65,7 @@ export interface ResetFault extends FaultTarget {
  * first (a create applies: its token exists, but its secret only ever appeared in the error).
  */
 export interface EchoFault extends FaultTarget {
+  /** What the error body repeats: the Authorization header, the token's secret, or both. */
   echo: "authorization" | "secret" | "both";
   /** Status of the error (default 400 for `authorization`, 500 otherwise). */
   status?: number;
@@ -65,6 +73,7 @@ export interface EchoFault extends FaultTarget {
 
 /** Answer a redirect instead of handling; nothing changes on this server. */
 export interface RedirectFault extends FaultTarget {
+  /** The redirect status to answer. */
   redirect: 301 | 302 | 303 | 307 | 308;
   /** The `Location`: a path on this server (another token's) or an absolute URL (another origin). */
   location: string;
@@ -103,8 +112,11 @@ export interface RateLimitOptions extends Limit {
 
 /** A live view of one installed fault. */
 export interface FaultHandle {
+  /** How many requests the fault has hit so far. */
   readonly used: number;
+  /** How many more requests it will hit (0 once used up or removed). */
   readonly remaining: number;
+  /** Uninstalls the fault; requests from now on are handled normally. */
   remove(): void;
 }
 
@@ -118,8 +130,14 @@ export interface RateLimitHandle extends FaultHandle {
 
 /** Fault injection controls, as `server.faults`. */
 export interface Faults {
+  /**
+   * Installs a fault. Latencies add up; of the other faults, the first one added that
+   * matches a request takes it.
+   */
   add(fault: FaultSpec): FaultHandle;
+  /** Installs a rate limit, checked before any fault; a request over it is answered 429. */
   rateLimit(options: RateLimitOptions): RateLimitHandle;
+  /** Removes every fault and rate limit. */
   clear(): void;
 }
 

@@ -22,6 +22,7 @@ export interface Limit {
 export interface Limiter {
   /** Undefined when admitted; otherwise how long until a request would be (ms, > 0). */
   admit(key: string): { retryInMs: number } | undefined;
+  /** Changes the rate (and burst) from the next request on. */
   setLimit(limit: Limit): void;
 }
 

@@ -4,8 +4,11 @@ import type { RouteKind } from "./auth.ts";
 export interface RequestLogEntry {
   /** 1-based sequence number, in arrival order. */
   id: number;
+  /** The HTTP method, as received. */
   method: string;
+  /** The path, without the query. */
   path: string;
+  /** The query parameters, decoded. */
   query: Record<string, string>;
   /** All request headers, names lower-cased, values as received (authorization included: the log is test-only). */
   headers: Record<string, string>;
@@ -17,9 +20,13 @@ export interface RequestLogEntry {
   startedAt: number;
   /** Same clock, when the response was fully written or the connection closed. */
   endedAt: number | undefined;
+  /** The `x-request-id` header, when sent. */
   requestId: string | undefined;
+  /** The instance the path names, when it names one. */
   instanceId: string | undefined;
+  /** The `losantdomain` header, when sent. */
   losantDomain: string | undefined;
+  /** Which route the request matched; undefined for an unknown route. */
   action: RouteKind | undefined;
   /**
    * Name of the fault applied (`status:503`, `reset:before`, `latency`, `stall`, `trickle`,

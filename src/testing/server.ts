@@ -17,6 +17,7 @@ import { createTimers } from "./timers.ts";
 
 /** The one part of a clock the server reads (a full `Clock` fits). */
 export interface ServerClock {
+  /** Milliseconds since the epoch. */
   now(): number;
 }
 
@@ -45,15 +46,21 @@ export interface StartFakeLosantOptions {
 export interface IssueAccessTokenOptions {
   /** Confine the access token to this instance; when omitted it may act on every instance. */
   instanceId?: string;
+  /** The token's name (default `test-access-token`). */
   name?: string;
+  /** Default `active`; `inactive` mints a token the server refuses with 401. */
   status?: "active" | "inactive";
+  /** ISO 8601; once past, the server refuses the token with 401. */
   expirationDate?: string;
 }
 
 /** An access token minted for tests; `token` is the bearer secret. */
 export interface IssuedAccessToken {
+  /** The bearer secret, for `createClient({ accessToken })`. */
   token: string;
+  /** The token's id in the store. */
   apiTokenId: string;
+  /** The instance that holds it (the hidden admin instance when none was named). */
   instanceId: string;
 }
 
@@ -61,15 +68,19 @@ export interface IssuedAccessToken {
 export interface FakeLosant {
   /** Base URL, e.g. `http://127.0.0.1:54321` (no trailing slash). */
   readonly url: string;
+  /** The port the server listens on. */
   readonly port: number;
+  /** The server's data: read it to check what a call did, change it to set a scene. */
   readonly store: FakeStore;
   /** Live request log (the same array for the server's whole life). */
   readonly requests: RequestLogEntry[];
+  /** Fault injection: error statuses, latency, resets, rate limits. */
   readonly faults: Faults;
   /** Ids of the seeded (and not hidden) instances. */
   readonly instanceIds: string[];
   /** The hidden instance that holds access tokens issued without an instanceId. */
   readonly adminInstanceId: string;
+  /** Empties `requests` (the array is kept). */
   clearRequests(): void;
   /** Resolves once every logged request has finished (response written or connection closed). */
   idle(): Promise<void>;

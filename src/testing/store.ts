@@ -8,16 +8,25 @@ interface InstanceState {
 
 /** The in-memory state of a fake Losant server. Every getter returns copies. */
 export interface FakeStore {
+  /** Adds an instance; omitted fields get fresh ids and defaults. */
   createInstance(options?: Partial<FakeInstance>): FakeInstance;
+  /** The instance (id compared case-insensitively), or undefined. */
   getInstance(instanceId: string): FakeInstance | undefined;
+  /** Every instance, hidden ones included, in creation order. */
   listInstances(): FakeInstance[];
+  /** The instance's tokens in creation order; empty for an unknown instance. */
   listTokens(instanceId: string): FakeToken[];
+  /** One token, or undefined when it or its instance is unknown. */
   getToken(instanceId: string, tokenId: string): FakeToken | undefined;
+  /** Stores a token with defaults for omitted fields; throws for an unknown instance. */
   createToken(instanceId: string, token?: NewToken): FakeToken;
+  /** Applies `changes` and moves `lastUpdated`; undefined when the token is unknown. */
   updateToken(instanceId: string, tokenId: string, changes: TokenChanges): FakeToken | undefined;
+  /** Removes a token; false when there was none. Its secret stops working at once. */
   deleteToken(instanceId: string, tokenId: string): boolean;
   /** Resolves a bearer secret to the token holding it and its instance. */
   findBySecret(secret: string): { instance: FakeInstance; token: FakeToken } | undefined;
+  /** A deep copy of everything, for before/after comparisons. */
   snapshot(): StoreSnapshot;
 }
 

@@ -3,8 +3,11 @@ import type { AuditRecord, AuditSummary, Finding, UnlistedInstance } from "../ty
 
 /** The audit as one JSON document (`--json`). */
 export interface AuditDocument {
+  /** Every finding, in the order the audit yielded them. */
   findings: Finding[];
+  /** Every instance that could not be read. */
   unlisted: UnlistedInstance[];
+  /** The summary; undefined when the records hold none (an audit cut short). */
   summary: AuditSummary | undefined;
 }
 

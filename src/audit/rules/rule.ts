@@ -8,17 +8,24 @@ import type { RuleContext, Severity, Verdict } from "../types.ts";
  * listing (so a fix can re-run it on a fresh copy of the token just before changing it).
  */
 export interface BuiltinRule<S extends Record<string, unknown> = Record<string, unknown>> {
+  /** The rule's id, as policies and findings name it, e.g. `no-expiry`. */
   readonly id: string;
   /** One line for docs and `--help`. */
   readonly summary: string;
+  /** The severity of its findings unless the policy or the verdict says otherwise. */
   readonly severity: Severity;
   /** Whether a policy may set `severity` (not when thresholds decide it). */
   readonly fixedSeverity?: boolean;
+  /** Its thresholds when the policy sets none, e.g. `{ warningDays: 30 }`. */
   readonly defaults: S;
   /** valibot entries for the policy's settings of this rule (all optional). */
   readonly settings: Record<string, v.GenericSchema>;
   /** Compares the token with others of its listing: a fix cannot re-check it alone. */
   readonly needsListing?: boolean;
+  /**
+   * A verdict when the token is at risk, else undefined; pure: the same token, clock and listing
+   * give the same answer.
+   */
   check(token: ApiToken, context: RuleContext<S>): Verdict | undefined;
 }
 
