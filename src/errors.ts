@@ -57,7 +57,7 @@ export interface ValidationIssue {
   path: string;
   /** The valibot rule that failed, e.g. `regex`, `max_length`, `strict_object`. */
   rule: string;
-  /** What the rule requires, e.g. `Invalid length: Expected <=255`; never the value. */
+  /** What the rule requires, e.g. `must be at most 255 characters`; never the value. */
   message: string;
 }
 

@@ -40,7 +40,7 @@ export interface ApiToken {
   id: string;
   /** The same id again, as some responses name it. */
   apiTokenId?: string;
-  /** The id of what owns the token (for an instance token, the instance). */
+  /** The id of the user or application that owns the token. */
   ownerId?: string;
   /**
    * What kind of thing owns it, e.g. `application` or `user`; read leniently, real responses hold
