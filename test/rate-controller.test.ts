@@ -95,6 +95,17 @@ test("a hold lets one probe through at a time: no start until it is answered", (
   assert.is(control.holdUntil, 1020, "after a success, starts are not probes");
 });
 
+test("a success of an attempt sent before the cut does not count as the cut rate admitted", () => {
+  const control = limitedAt50();
+  control.admitted(1010, 990); // sent before the cut at 1000
+  control.throttled(1030, 1021); // fresh, but the cut rate has not been admitted yet
+  assert.is(control.mode, "ramp", "no second cut");
+  assert.is(control.holdUntil, 1030 + 40, "the hold doubles instead");
+  control.admitted(1080, 1071); // sent after the cut
+  control.throttled(1100, 1090);
+  assert.is(control.mode, "cubic", "now a 429 cuts");
+});
+
 test("in the ramp, a 429 after successes cuts to BETA × min(rate, admitted of the last second); CUBIC regrows", () => {
   const control = limitedAt50();
   admit(control, 1010, 80, 10); // 80 admitted in (1000, 2000]
@@ -119,13 +130,18 @@ test("the cut never goes above the rate in force (the admitted count may include
   near(control.rate(2000), BETA * rate, "cut from the rate, not from the count");
 });
 
-test("once the rate grows to 4 × the peak with no 429, the limit is gone: unpaced again", () => {
+test("once the rate grows to 4 × the peak with no 429, the limit was raised: it ramps from there", () => {
   const control = limitedAt50();
   admit(control, 1010, 80, 10);
   control.throttled(2000, 1999);
   // 80 × (1 + C (t − 1.6)³) = 320 at t − 1.6 = (3 × 1.6³ / 0.1)^(1/3) ≈ 4.97 s
-  assert.ok(Number.isFinite(control.rate(2000 + 6500)), "still paced at 6.5 s");
-  assert.is(control.rate(2000 + 6600), Infinity);
+  control.rate(2000 + 6500);
+  assert.is(control.mode, "cubic", "still on the curve at 6.5 s");
+  const at = 2000 + 6600;
+  const grown = control.rate(at);
+  assert.is(control.mode, "ramp");
+  near(control.rate(at + 500), 2 * grown, "doubling every 500 ms");
+  assert.is(control.rate(at + 4000), Infinity, "256-fold without a 429: unpaced");
   assert.is(control.mode, "unpaced");
 });
 
@@ -148,7 +164,9 @@ test("told: paced at the told rate less the margin; a 429 cuts below it; regrowt
   near(control.rate(1000 + RECOVERY_S * 1000), 60, "regrown to the peak");
   near(control.rate(1000 + 4000), Math.min(told, 60 * (1 + 0.1 * (2.4 / 1.6) ** 3)), "growing");
   near(control.rate(1000 + 6000), told, "capped at the told rate");
-  near(control.rate(1000 + 9000), told, "and back to told");
+  near(control.rate(1000 + 9000), told, "past 4 × the peak: ramping, capped at told");
+  assert.is(control.mode, "ramp");
+  near(control.rate(1000 + 13000), told, "and back to told");
   assert.is(control.mode, "told");
 });
 

@@ -124,8 +124,15 @@ export function createRateController(told: number | undefined): RateController {
     const grown = mode === "ramp"
       ? base * 2 ** (t * 1000 / RAMP_MS)
       : peak * (1 + C * (t - RECOVERY_S) ** 3);
-    if (grown >= (mode === "ramp" ? RAMP_RELEASE_FACTOR * base : RELEASE_FACTOR * peak)) {
-      // The limit that cut us is long gone (the server raised it): stop pacing for it.
+    if (mode === "cubic" && grown >= RELEASE_FACTOR * peak) {
+      // Far past the last limit with no 429: it was raised. Search upwards by doubling.
+      mode = "ramp";
+      base = grown;
+      cutAt = now;
+      return Math.min(ceiling, grown);
+    }
+    if (mode === "ramp" && grown >= RAMP_RELEASE_FACTOR * base) {
+      // The limit is gone: stop pacing for it.
       mode = told === undefined ? "unpaced" : "told";
       peak = ceiling;
       return ceiling;
@@ -144,12 +151,14 @@ export function createRateController(told: number | undefined): RateController {
     ended() {
       probing = false;
     },
-    admitted(now, _sentAt) {
+    admitted(now, sentAt) {
       forget(now);
       admitted.push(now);
+      probing = false;
+      // Only an attempt sent since the cut says the cut rate is admitted (and the hold over).
+      if (sentAt < cutAt) return;
       successSinceCut = true;
       holdMs = 0;
-      probing = false;
     },
     throttled(now, sentAt, hintMs) {
       throttledCount++;

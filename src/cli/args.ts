@@ -33,6 +33,20 @@ export function positiveInt(value: string): number {
 }
 
 /**
+ * commander's parser for a positive number option such as `--rate-per-instance 0.5`.
+ *
+ * @example
+ * cmd.option("--rate-per-instance <n>", "calls per second", positiveNumber);
+ */
+export function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || value.trim() === "") {
+    throw new InvalidArgumentError("must be a number above 0");
+  }
+  return n;
+}
+
+/**
  * commander's parser for a 24-hex-digit id.
  *
  * @example

@@ -9,7 +9,28 @@ export type ProgressCounts =
     BatchProgress,
     "done" | "succeeded" | "failed" | "cancelled" | "skipped" | "inFlight" | "ratePerSecond"
   >
+  & Partial<Pick<BatchProgress, "throttled" | "pacing">>
   & { final?: boolean };
+
+/** Paced instances named on the line, at most; the rest are counted. */
+const PACED_SHOWN = 3;
+
+/**
+ * What pacing the line shows: the 429s so far, and each instance paced now (told a rate, or
+ * slowed by 429s) with its current rate, so a job going slower than expected says why:
+ * ` throttled 12 | paced <instance id> 48.2/s`. Empty while nothing is paced or throttled.
+ */
+export function pacingText(c: Pick<ProgressCounts, "throttled" | "pacing">): string {
+  const paced = c.pacing ?? [];
+  let text = c.throttled ? ` throttled ${c.throttled}` : "";
+  if (paced.length === 0) return text;
+  const shown = paced.slice(0, PACED_SHOWN).map((p) =>
+    `${p.instanceId} ${p.rate.toFixed(1)}/s${p.mode === "told" ? " (told)" : ""}`
+  );
+  const more = paced.length > PACED_SHOWN ? `, +${paced.length - PACED_SHOWN} more` : "";
+  text += ` | paced ${shown.join(", ")}${more}`;
+  return text;
+}
 
 /** Live progress of a bulk job on stderr. */
 export interface ProgressView {
@@ -60,7 +81,8 @@ export function createProgressView(
         if (stopped) return;
         const line = `progress: ${c.done}/${total} ok ${c.succeeded} failed ${c.failed} ` +
           `skipped ${c.skipped} cancelled ${c.cancelled} ` +
-          `${inFlightText(c.inFlight, options.concurrency)} ${c.ratePerSecond.toFixed(1)}/s\n`;
+          `${inFlightText(c.inFlight, options.concurrency)} ${c.ratePerSecond.toFixed(1)}/s` +
+          `${pacingText(c)}\n`;
         if (line !== last) io.err(line);
         last = line;
       },
@@ -71,14 +93,21 @@ export function createProgressView(
     {
       stream: process.stderr,
       format: `${label} {bar} {percentage}% | {value}/{total} | ok {ok} failed {failed} ` +
-        "skipped {skipped} | {inFlight} | {rate}/s",
+        "skipped {skipped} | {inFlight} | {rate}/s{pacing}",
       hideCursor: true,
       clearOnComplete: false,
       etaBuffer: 50,
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(total, 0, { ok: 0, failed: 0, skipped: 0, rate: "0.0", inFlight: "in-flight 0" });
+  bar.start(total, 0, {
+    ok: 0,
+    failed: 0,
+    skipped: 0,
+    rate: "0.0",
+    inFlight: "in-flight 0",
+    pacing: "",
+  });
   return {
     update(c) {
       if (stopped) return;
@@ -88,6 +117,7 @@ export function createProgressView(
         skipped: c.skipped,
         rate: c.ratePerSecond.toFixed(1),
         inFlight: inFlightText(c.inFlight, options.concurrency),
+        pacing: pacingText(c),
       });
     },
     stop() {

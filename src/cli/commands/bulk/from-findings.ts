@@ -154,7 +154,7 @@ export async function runFromFindings(
   out(
     `${options.dryRun ? "dry run: " : ""}${kind} from findings: ${report.succeeded} succeeded, ` +
       `${report.failed + own.failed} failed, ${report.skipped + own.skipped} skipped ` +
-      `(${own.skipped} stale), ${report.cancelled} cancelled\n`,
+      `(${own.skipped} stale), ${report.cancelled} cancelled, ${report.throttled} throttled (429)\n`,
   );
   if (options.json) {
     printJson(io, {

@@ -1,5 +1,5 @@
 import { type Command, Option } from "commander";
-import { positiveInt } from "../../args.ts";
+import { positiveInt, positiveNumber } from "../../args.ts";
 import type { CliCommand } from "../../command.ts";
 import { instanceFlags, outputFlags } from "../../flags.ts";
 import { planBulk } from "./plan.ts";
@@ -57,6 +57,11 @@ function addFlags(cmd: Command, bulk: BulkCommand): Command {
   cmd
     .option("--dry-run", "show per token what would change (reads each token), change nothing")
     .option("--concurrency <n>", "calls in flight at once", positiveInt, 8)
+    .option(
+      "--rate-per-instance <n>",
+      "calls per second to each instance, when its limit is known (default: found from 429s)",
+      positiveNumber,
+    )
     .option(
       "--stop-after-failures <n>",
       "stop the job (as Ctrl-C does) once this many tokens have failed",

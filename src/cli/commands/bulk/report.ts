@@ -114,7 +114,7 @@ export function printSummary(
   write(
     `\n${options.dryRun ? "dry run: " : ""}${plan.bulk.name}: ${report.total} token(s) in ${
       (report.durationMs / 1000).toFixed(1)
-    } s, ${report.requests} request(s)\n`,
+    } s, ${report.requests} request(s), ${report.throttled} throttled (429)\n`,
   );
   write(table(rows));
   for (const failure of report.failures.slice(0, 10)) {

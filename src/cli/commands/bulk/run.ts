@@ -80,6 +80,7 @@ export async function runBulk(
     dryRun,
     progressIntervalMs: options.progressInterval,
     onProgress: (p: ProgressCounts) => view.update(p),
+    ...(options.ratePerInstance === undefined ? {} : { ratePerInstance: options.ratePerInstance }),
     ...(options.stopAfterFailures === undefined
       ? {}
       : { stopAfterFailures: options.stopAfterFailures }),

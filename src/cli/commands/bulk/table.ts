@@ -89,6 +89,8 @@ export interface BulkOptions {
   to?: string;
   dryRun?: boolean;
   concurrency: number;
+  /** `--rate-per-instance`: told, not found from 429s. */
+  ratePerInstance?: number;
   stopAfterFailures?: number;
   resultsFile?: string;
   resume?: string | true;
