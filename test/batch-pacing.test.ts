@@ -1,6 +1,6 @@
 /**
- * Batch pacing on a fake clock (no real seconds): a Retry-After pauses the whole instance and
- * only it, a Retry-After beyond maxRetryAfter fails that instance's remaining items,
+ * Batch pacing on a fake clock (no real seconds): a 429 with Retry-After slows that instance
+ * and only it, a Retry-After beyond maxRetryAfter fails that instance's remaining items,
  * ratePerInstance holds under a per-second window, and a server rate limit is ridden out.
  * Where the server decides by time (its rate limiter), it reads the same fake clock as the
  * client (`startFakeLosant({ clock })`), so a loaded machine cannot move a window or a pause.
@@ -8,6 +8,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { deleteTokens } from "../src/batch/mod.ts";
+import { MIN_HOLD_MS } from "../src/batch/rate-controller.ts";
 import { fakeClockClient, fakeClockFixture, fixture, itemsOf } from "./batch-fixture.ts";
 import { drive } from "./support/fake-clock.ts";
 
@@ -22,7 +23,7 @@ function maxInWindow(times: readonly number[], windowMs: number): number {
   return max;
 }
 
-test("a 429 with Retry-After pauses every request to that instance until the moment named; others flow", async () => {
+test("a 429 with Retry-After slows that instance only: a short hold, then paced; others flow", async () => {
   const { server, client, clock, inFlight, sent, answered } = await fakeClockFixture(2);
   try {
     const [a, b] = server.instanceIds as [string, string];
@@ -41,11 +42,15 @@ test("a 429 with Retry-After pauses every request to that instance until the mom
     const limited = answered(429);
     assert.is(limited.length, 1);
     assert.is(limited[0]!.instanceId, a);
-    // On the fake clock the answer is read at the moment it is written: the instance is
-    // paused from then until the moment named, exactly.
+    // A hint of one whole second says only "within a second": A's controller holds it for a
+    // moment (MIN_HOLD_MS) and paces it from then on, rather than idling it for the second.
     const announced = limited[0]!.at + 1000;
     const early = sent.get(a)!.filter((t) => t > limited[0]!.at && t < announced);
-    assert.equal(early.map((t) => announced - t), [], "requests to the paused instance");
+    assert.ok(early.length > 0, "instance A was not paused for the whole hint");
+    assert.ok(
+      early[0]! >= limited[0]!.at + MIN_HOLD_MS,
+      `A resumed after ${early[0]! - limited[0]!.at} ms`,
+    );
     const flowing = sent.get(b)!.filter((t) => t >= limited[0]!.at && t < announced);
     assert.ok(
       flowing.length >= 60,
@@ -137,8 +142,9 @@ test("a server rate limit is ridden out from 429s alone", async () => {
     );
     assert.is(report.succeeded, 80, JSON.stringify(report.failures.slice(0, 2)));
     assert.ok(limiter.used > 0, "the limit was hit");
-    // Only what was already in flight when the first 429 came back is refused.
-    assert.ok(limiter.used <= 8, `${limiter.used} requests answered 429`);
+    // What was in flight when the first 429 came back (4), and the probes the controller's
+    // doubling holds (20, 40, 80 … ms) let through while the window stays spent (at most 6).
+    assert.ok(limiter.used <= 4 + 6, `${limiter.used} requests answered 429`);
   } finally {
     await server.close();
   }

@@ -34,8 +34,11 @@ export interface GateHooks {
 /**
  * The gate as per-attempt middleware of the job's derived client: every attempt of an item
  * waits for a slot, and no attempt starts once the job is stopping or its instance is blocked
- * (a stop or block decided while the attempt waited for its slot included). A 429 or 503 with Retry-After pauses the whole
- * instance until the moment named. Calls that are not the job's (no run) pass through.
+ * (a stop or block decided while the attempt waited for its slot included). Every answer is
+ * told to the instance's rate controller: a 429 (with the wait it names, if any) slows that
+ * instance, any other answer lets it grow. A 503 with Retry-After (the server is down, not
+ * pacing us) pauses the whole instance until the moment named. Calls that are not the job's
+ * (no run) pass through.
  *
  * @example
  * const gated = use(client, gateMiddleware(gate, clock, hooks));
@@ -61,15 +64,17 @@ export function gateMiddleware(gate: InstanceGate, clock: Clock, hooks: GateHook
       }
       run.sent = true;
       run.onWire = true;
+      const sentAt = clock.now();
       try {
         await next();
       } catch (error) {
         run.onWire = false;
-        noteFailure(gate, clock, run, error, ctx.signal);
+        noteFailure(gate, clock, run, error, ctx.signal, sentAt);
         hooks.attemptEnded(run, error);
         throw error;
       }
       run.onWire = false;
+      gate.admitted(run.instanceId, sentAt);
       hooks.attemptEnded(run, undefined);
     } finally {
       release();
@@ -83,13 +88,20 @@ function noteFailure(
   run: ItemRun,
   error: unknown,
   signal: AbortSignal | undefined,
+  sentAt: number,
 ): void {
-  if (error instanceof LosantApiError && (error.statusCode === 429 || error.statusCode === 503)) {
+  if (error instanceof LosantApiError && error.statusCode === 429) {
+    const now = clock.now();
+    const until = parseRetryAfter(error.retryAfter, now);
+    gate.throttled(run.instanceId, sentAt, until === undefined ? undefined : until - now);
+  } else if (error instanceof LosantApiError && error.statusCode === 503) {
     const until = parseRetryAfter(error.retryAfter, clock.now());
     // Everything queued for this instance waits for the moment the server named.
     if (until !== undefined) gate.pause(run.instanceId, until);
     else if (isOutcomeUnknown(error)) run.unknown = true;
-  } else if (isOutcomeUnknown(error) || (signal?.aborted && error === signal.reason)) {
-    run.unknown = true;
+  } else {
+    // Any other answer: the server took the request, so it counts as admitted.
+    if (error instanceof LosantApiError) gate.admitted(run.instanceId, sentAt);
+    if (isOutcomeUnknown(error) || (signal?.aborted && error === signal.reason)) run.unknown = true;
   }
 }

@@ -1,12 +1,17 @@
 /**
  * The gate every attempt of a batch passes before it is sent: a global concurrency limit,
- * and per instance a concurrency limit, a paused-until moment and an even rate pacing.
+ * and per instance a concurrency limit, a paused-until moment and an even rate pacing at
+ * the rate the instance's congestion controller (rate-controller.ts) allows: the told
+ * `ratePerInstance`, or the one found from 429s. One instance's 429s reach only its own
+ * controller, so they never slow another.
  * A slot is held only while an attempt is on the wire, so a call sleeping in retry backoff
  * leaves its slot to another. Waiters are served FIFO within an instance and round-robin
  * across instances, so one busy instance cannot starve the others of global slots.
  */
 
 import { type CancelTimer, type Clock, systemClock } from "../clock.ts";
+import { createRateController, type RateController } from "./rate-controller.ts";
+import type { InstancePacing } from "./report.ts";
 
 /** Limits the gate enforces. */
 export interface GateOptions {
@@ -14,7 +19,7 @@ export interface GateOptions {
   concurrency: number;
   /** Attempts on the wire at once to one instance. */
   perInstanceConcurrency: number;
-  /** Attempt starts per second to one instance; undefined: unpaced. */
+  /** Attempt starts per second to one instance; undefined: found from 429s. */
   ratePerInstance?: number;
 }
 
@@ -27,6 +32,8 @@ export interface GateStats {
   granted: number;
   /** Attempts on the wire now. */
   active: number;
+  /** Attempts answered 429 (throttled) so far. */
+  throttled: number;
 }
 
 /** A gate made by {@link createGate}. */
@@ -40,6 +47,15 @@ export interface InstanceGate {
   pause(instanceId: string, until: number): void;
   /** The epoch ms the instance is paused until (0 or past when it is not). */
   pausedUntil(instanceId: string): number;
+  /** An attempt granted at `sentAt` was answered, not with a 429: the controller grows. */
+  admitted(instanceId: string, sentAt: number): void;
+  /**
+   * An attempt granted at `sentAt` was answered 429; `hintMs` is the wait the server named.
+   * The instance's controller decides what it means (a lower rate, a short hold).
+   */
+  throttled(instanceId: string, sentAt: number, hintMs?: number): void;
+  /** Each instance's pacing now, paced ones (told, or limited by 429s) only. */
+  pacing(): InstancePacing[];
   /**
    * Told each time the gate's own timer fires (a pause or a rate wait is over): the one
    * wake-up for everything that waits on time, the scheduler included.
@@ -53,14 +69,16 @@ export interface InstanceGate {
 }
 
 /**
- * Rate pacing spaces attempt starts evenly, `(1000 + RATE_MARGIN_MS) / rate` ms apart, on
- * a schedule (GCRA): a start may come up to one interval early, so a timer that fires a
- * little late is made up on the next start instead of lowering the rate for good, and at
- * most two starts are ever back to back. Even spacing, not bursts, because a burst reaches
- * the server with the most jitter. The margin keeps a server's fixed one-second window from
- * seeing one request too many now and then: a single 429 costs a whole Retry-After pause.
+ * Rate pacing spaces attempt starts evenly, `1000 / rate` ms apart, on a schedule (GCRA): a
+ * start may come up to EARLY_MS (at most one interval) early, so a timer that fires a little
+ * late is made up on the next start instead of lowering the rate for good, and at most two
+ * starts are ever back to back. Even spacing, not bursts, because a burst reaches the
+ * server with the most jitter. The allowance is capped, not a whole interval, so that at a
+ * low rate two starts from idle do not put one request too many into a one-second window.
+ * (The told rate's margin is the controller's: RATE_MARGIN_MS.)
  */
-export const RATE_MARGIN_MS = 30;
+const EARLY_MS = 20;
+export { RATE_MARGIN_MS } from "./rate-controller.ts";
 
 interface Waiter {
   resolve: (release: Release) => void;
@@ -75,8 +93,12 @@ interface InstanceState {
   pausedUntil: number;
   /** The rate schedule's next theoretical start (GCRA's TAT), epoch ms. */
   scheduled: number;
+  control: RateController;
   waiters: Waiter[];
 }
+
+/** Ms between starts at `rate` (0: unpaced). */
+const intervalOf = (rate: number): number => Number.isFinite(rate) ? 1000 / rate : 0;
 
 /**
  * Makes a gate.
@@ -90,15 +112,17 @@ export function createGate(options: GateOptions, clock: Clock = systemClock): In
   const instances = new Map<string, InstanceState>();
   // Instances with waiters, in service order: the one just served moves to the back.
   const waiting = new Map<string, InstanceState>();
-  const interval = options.ratePerInstance === undefined
-    ? 0
-    : (1000 + RATE_MARGIN_MS) / options.ratePerInstance;
-  /** When the rate lets the instance start an attempt (now or later). */
-  const rateAllowsAt = (state: InstanceState): number => state.scheduled - interval;
-  const recordStart = (state: InstanceState, now: number): void => {
-    if (interval > 0) state.scheduled = Math.max(state.scheduled, now) + interval;
+  /** When the rate (and a hold after a 429) lets the instance start an attempt. */
+  const rateAllowsAt = (state: InstanceState, now: number): number => {
+    const interval = intervalOf(state.control.rate(now));
+    return Math.max(state.scheduled - Math.min(interval, EARLY_MS), state.control.holdUntil);
   };
-  const stats: GateStats = { granted: 0, active: 0 };
+  const recordStart = (state: InstanceState, now: number): void => {
+    const interval = intervalOf(state.control.rate(now));
+    if (interval > 0) state.scheduled = Math.max(state.scheduled, now) + interval;
+    state.control.started(now);
+  };
+  const stats: GateStats = { granted: 0, active: 0, throttled: 0 };
   let cancelTimer: CancelTimer | undefined;
   let timerAt = Infinity;
   let woken: (() => void) | undefined;
@@ -106,7 +130,8 @@ export function createGate(options: GateOptions, clock: Clock = systemClock): In
   const stateOf = (id: string): InstanceState => {
     let state = instances.get(id);
     if (state === undefined) {
-      state = { id, active: 0, pausedUntil: 0, scheduled: 0, waiters: [] };
+      const control = createRateController(options.ratePerInstance);
+      state = { id, active: 0, pausedUntil: 0, scheduled: 0, control, waiters: [] };
       instances.set(id, state);
     }
     return state;
@@ -141,6 +166,7 @@ export function createGate(options: GateOptions, clock: Clock = systemClock): In
     waiter.resolve(() => {
       if (released) return;
       released = true;
+      state.control.ended();
       state.active--;
       stats.active--;
       pump();
@@ -161,7 +187,7 @@ export function createGate(options: GateOptions, clock: Clock = systemClock): In
           continue;
         }
         if (state.active >= options.perInstanceConcurrency) continue;
-        const allowedAt = rateAllowsAt(state);
+        const allowedAt = rateAllowsAt(state, now);
         if (allowedAt > now) {
           earliest = Math.min(earliest, allowedAt);
           continue;
@@ -211,6 +237,25 @@ export function createGate(options: GateOptions, clock: Clock = systemClock): In
     },
     pausedUntil(instanceId) {
       return instances.get(instanceId)?.pausedUntil ?? 0;
+    },
+    admitted(instanceId, sentAt) {
+      stateOf(instanceId).control.admitted(clock.now(), sentAt);
+    },
+    throttled(instanceId, sentAt, hintMs) {
+      stats.throttled++;
+      // The attempt's release, which follows, pumps and so arms the wake-up for a hold.
+      stateOf(instanceId).control.throttled(clock.now(), sentAt, hintMs);
+    },
+    pacing() {
+      const now = clock.now();
+      const paced: InstancePacing[] = [];
+      for (const { id, control } of instances.values()) {
+        const rate = control.rate(now);
+        const mode = control.mode;
+        if (!Number.isFinite(rate) || mode === "unpaced") continue;
+        paced.push({ instanceId: id, rate, mode, throttled: control.throttledCount });
+      }
+      return paced;
     },
     onWake(listener) {
       woken = listener;

@@ -29,6 +29,17 @@ export class CallbackError extends Error {
   override name = "CallbackError";
 }
 
+/**
+ * The operation read the token and found that its change no longer applies (a re-checked
+ * audit finding gone stale): nothing was changed, and the item is `skipped` with `type`.
+ */
+export class ItemSkippedError extends Error {
+  override name = "ItemSkipped";
+  constructor(readonly type: string, message: string) {
+    super(message);
+  }
+}
+
 /** The item's instance is blocked (see {@link InstanceBlock}): the item is not sent. */
 export class InstanceBlockedError extends Error {
   override name = "InstanceBlockedError";
@@ -81,6 +92,9 @@ export function failureResult(error: unknown, item: ItemFacts, job: JobPhase): B
       type: "CallbackFailed",
       message: `Not sent: ${error.message}`,
     }, item.resumeUnknown);
+  }
+  if (error instanceof ItemSkippedError) {
+    return { ...base, status: "skipped", type: error.type, message: error.message };
   }
   if (error instanceof CancelledError || (!item.sent && job.stopping !== undefined)) {
     const why = job.stopping?.message ?? "the batch stopped";

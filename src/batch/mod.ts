@@ -22,7 +22,7 @@ export { globSource } from "../utils/glob.ts";
 export type { BatchJob } from "./job.ts";
 export type { ObserverLike, Subscribable, Unsubscribable } from "./subscribable.ts";
 export type { BatchOptions } from "./options.ts";
-export type { BatchProgress, BatchReport, BatchStop } from "./report.ts";
+export type { BatchProgress, BatchReport, BatchStop, InstancePacing } from "./report.ts";
 export {
   type BatchOutcome,
   type BatchResult,

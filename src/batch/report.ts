@@ -39,6 +39,11 @@ export interface BatchReport {
   skips: BatchResult[];
   /** HTTP attempts sent, retries included. */
   requests: number;
+  /**
+   * Attempts the server answered 429 (throttled), retries included: each one was retried
+   * (at a rate the instance's controller lowered), so it is a cost, not a failure.
+   */
+  throttled: number;
   /** Set when the batch stopped early. */
   stopped?: BatchStop;
   /**
@@ -47,6 +52,17 @@ export interface BatchReport {
    * A sync input (an array) is always read to the end, its unread items cancelled.
    */
   inputComplete: boolean;
+}
+
+/** One instance's pacing, as progress shows it. */
+export interface InstancePacing {
+  instanceId: string;
+  /** Attempt starts per second allowed now. */
+  rate: number;
+  /** `told` (`ratePerInstance`), or finding the limit after a 429 (`ramp`, `cubic`). */
+  mode: "told" | "ramp" | "cubic";
+  /** Attempts to the instance answered 429 so far. */
+  throttled: number;
 }
 
 /** Counts as the job runs, told to `onProgress`. */
@@ -69,6 +85,13 @@ export interface BatchProgress {
   queued: number;
   /** HTTP attempts sent so far. */
   requests: number;
+  /** Attempts answered 429 so far. */
+  throttled: number;
+  /**
+   * The instances being paced now (told `ratePerInstance`, or slowed by 429s), with the rate
+   * each is allowed; an unpaced instance is not listed.
+   */
+  pacing: InstancePacing[];
   /** Milliseconds since the job started, on the job's clock. */
   elapsedMs: number;
   /** Results per second since the start. */
@@ -86,7 +109,7 @@ export interface Tally {
     Pick<BatchReport, "total" | "succeeded" | "failed" | "cancelled" | "skipped">
   >;
   report(
-    extra: Pick<BatchReport, "durationMs" | "requests" | "stopped" | "inputComplete">,
+    extra: Pick<BatchReport, "durationMs" | "requests" | "throttled" | "stopped" | "inputComplete">,
   ): BatchReport;
 }
 
@@ -122,6 +145,7 @@ export function createTally(keepResults: boolean): Tally {
         successes,
         skips,
         requests: extra.requests,
+        throttled: extra.throttled,
         inputComplete: extra.inputComplete,
       };
       if (extra.stopped !== undefined) report.stopped = extra.stopped;

@@ -287,6 +287,7 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
     const report = tally.report({
       durationMs: clock.now() - started,
       requests: gate.stats.granted,
+      throttled: gate.stats.throttled,
       stopped: phase.stopping,
       inputComplete: reader.complete,
     });
@@ -313,6 +314,8 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
     inFlight: active.size,
     queued: queues.size,
     requests: gate.stats.granted,
+    throttled: gate.stats.throttled,
+    pacing: gate.pacing(),
   }));
 
   // ---- go ------------------------------------------------------------------------------

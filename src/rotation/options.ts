@@ -7,6 +7,7 @@ import { memoryJournal } from "./memory-journal.ts";
 import { checkPatterns, DEFAULT_RETIRING_NAME, DEFAULT_SUCCESSOR_NAME } from "./naming.ts";
 import type { RotationNames } from "./naming.ts";
 import type { SecretSink } from "./sink.ts";
+import type { ApiToken } from "../schemas/api-token.ts";
 
 /** Where a rotation is, for `onPhase`: a phase about to start, or `delivered`. */
 export type RotationPoint = RotationPhase | "delivered";
@@ -44,6 +45,14 @@ export interface RotationOptions {
   clock?: Clock;
   /** Told, and awaited, at each point of each rotation (progress; tests stop runs here). */
   onPhase?: (point: RotationPoint, key: string) => void | Promise<void>;
+  /**
+   * Asked with the old token as read just before its rotation is planned, and `undefined`
+   * when it no longer exists: a string returned is why it must not be rotated after all
+   * (`rotate --from-findings`: the audit's finding no longer holds). Nothing is created and
+   * the item is `skipped`, type `StaleFinding`. A rotation resumed from the journal replays
+   * its plan and is not asked.
+   */
+  recheck?: (token: ApiToken | undefined, key: string) => string | undefined;
 }
 
 /** RotationOptions with defaults filled in. */
@@ -57,6 +66,7 @@ export interface RotationSettings {
   preflight: boolean;
   now: () => number;
   onPhase?: (point: RotationPoint, key: string) => void | Promise<void>;
+  recheck?: (token: ApiToken | undefined, key: string) => string | undefined;
 }
 
 const ms = v.optional(
@@ -81,6 +91,7 @@ export const ROTATION_KEYS = [
   "preflight",
   "clock",
   "onPhase",
+  "recheck",
 ] as const;
 
 const RotationOptionsSchema = v.strictObject({
@@ -123,6 +134,7 @@ const RotationOptionsSchema = v.strictObject({
   preflight: v.optional(v.boolean("must be a boolean")),
   clock: v.optional(v.custom<Clock>(isClock, "must be a clock: an object with now and setTimer")),
   onPhase: fn,
+  recheck: fn,
 }, "must be an object with only the rotation options");
 
 /**
@@ -171,6 +183,7 @@ export function resolveRotation(
     preflight: o.preflight ?? true,
     now,
     ...(o.onPhase !== undefined ? { onPhase: o.onPhase } : {}),
+    ...(o.recheck !== undefined ? { recheck: o.recheck } : {}),
   };
 }
 

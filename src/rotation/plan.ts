@@ -1,6 +1,8 @@
 import { getToken } from "../actions/get-token.ts";
 import type { CallOptions } from "../actions/run-action.ts";
+import { ItemSkippedError } from "../batch/item-result.ts";
 import type { Client } from "../client.ts";
+import { LosantApiError } from "../errors.ts";
 import type { ApiToken } from "../schemas/api-token.ts";
 import { type ApiTokenPost, ApiTokenPostSchema } from "../schemas/api-token-post.ts";
 import { parseParams } from "../validate.ts";
@@ -19,6 +21,8 @@ export class RotationPlanError extends Error {
  * Reads the old token and plans its successor: same description, defaultRole, orgRoles and
  * scope, the new expiry, the names from the patterns. The plan is checked against the
  * create schema here, so a token that cannot be copied fails before anything is sent.
+ * With `settings.recheck`, the token as read (or its absence) is re-checked first: a reason
+ * to leave it is an ItemSkippedError, and nothing is created.
  *
  * @example
  * const plan = await planRotation(client, instanceId, apiTokenId, settings, {});
@@ -30,7 +34,18 @@ export async function planRotation(
   settings: RotationSettings,
   call: CallOptions,
 ): Promise<RotationPlan> {
-  const old = await getToken(client, { instanceId, apiTokenId: oldTokenId }, call);
+  const key = `${instanceId}/${oldTokenId}`.toLowerCase();
+  let old: ApiToken;
+  try {
+    old = await getToken(client, { instanceId, apiTokenId: oldTokenId }, call);
+  } catch (error) {
+    const gone = error instanceof LosantApiError && error.statusCode === 404;
+    const reason = gone ? settings.recheck?.(undefined, key) : undefined;
+    if (reason !== undefined) throw new ItemSkippedError("StaleFinding", reason);
+    throw error;
+  }
+  const reason = settings.recheck?.(old, key);
+  if (reason !== undefined) throw new ItemSkippedError("StaleFinding", reason);
   return planFrom(instanceId, old, settings);
 }
 

@@ -5,6 +5,7 @@ import {
   fileJournal,
   preflightRotation,
   rotateTokens,
+  type RotationJournal,
   RotationPreflightError,
   toNdjson,
 } from "../../batch/mod.ts";
@@ -12,9 +13,14 @@ import { resolveInstances } from "../args.ts";
 import { confirm } from "../confirm.ts";
 import { EXIT, UsageError } from "../exit-codes.ts";
 import type { Io } from "../io.ts";
-import { printJson, table } from "../output.ts";
+import { printable, printJson, table } from "../output.ts";
 import type { Session } from "../session.ts";
 import { failpoint } from "./rotate-failpoint.ts";
+import {
+  checkRotateFindingsFlags,
+  type RotateSelection,
+  selectFromFindings,
+} from "./rotate-findings.ts";
 import { planRotations } from "./rotate-plan.ts";
 import {
   checkSecretOutput,
@@ -43,9 +49,11 @@ export interface RotateCliOptions extends SecretOutputOptions {
   yes?: boolean;
   json?: boolean;
   concurrency: number;
+  /** An audit's NDJSON (`-`: stdin) as the whole selection. */
+  fromFindings?: string;
 }
 
-function checkOptions(o: RotateCliOptions): void {
+function checkOptions(o: RotateCliOptions, session: Session): void {
   const expiries = [o.expiresIn, o.expirationDate, o.neverExpires || undefined].filter((x) =>
     x !== undefined
   );
@@ -55,9 +63,12 @@ function checkOptions(o: RotateCliOptions): void {
         "--expiration-date <ISO date> or, explicitly, --never-expires",
     );
   }
-  if (o.filter === undefined && !o.all) {
+  if (o.fromFindings !== undefined) {
+    checkRotateFindingsFlags({ ...o, fromFindings: o.fromFindings }, session);
+  } else if (o.filter === undefined && !o.all) {
     throw new UsageError(
-      "rotate needs a selection: --filter <glob>, or --all for every active token",
+      "rotate needs a selection: --filter <glob>, --all for every active token, or " +
+        "--from-findings <file|-> (an audit's --ndjson)",
     );
   }
   if (o.dryRun) return;
@@ -82,24 +93,26 @@ export async function runRotate(
   signal: AbortSignal,
   o: RotateCliOptions,
 ): Promise<number> {
-  checkOptions(o);
-  const instances = await resolveInstances(o, session.defaultInstances);
+  checkOptions(o, session);
   if (o.resume && (o.state === undefined || !existsSync(o.state))) {
     throw new UsageError("--resume needs the --state file of the run to finish");
   }
   const journal = o.state !== undefined ? fileJournal(o.state) : undefined;
-  const { planned, excluded } = await planRotations(session.client, journal, {
-    instances,
-    ...(o.filter !== undefined ? { filter: o.filter } : {}),
-  }, { resume: o.resume, retiringPattern: o.retiringName, signal });
+  const selection = o.fromFindings !== undefined
+    ? await selectFromFindings(io, session, journal, { ...o, fromFindings: o.fromFindings }, signal)
+    : await selectByListing(session, journal, o, signal);
+  const { instances, planned, excluded } = selection;
   const self = session.selfTokenId?.toLowerCase();
   const ownIncluded = planned.some((p) => p.apiTokenId === self);
   io.err(
-    `rotate: ${planned.length} token(s) in ${instances.length} instance(s)` +
+    `rotate: ${planned.length} token(s) in ${instances.length} instance(s)${selection.from ?? ""}` +
       (excluded ? ` (${excluded} left out: already part of a rotation)` : "") + "\n",
   );
   for (const p of planned.slice(0, 20)) {
-    const name = p.token?.name ?? p.state?.plan?.successor.name ?? p.apiTokenId;
+    // Server text: shown with every control escaped.
+    const name = printable(
+      p.token?.name ?? p.name ?? p.state?.plan?.successor.name ?? p.apiTokenId,
+    );
     const retiring = o.retiringName.replaceAll("{name}", name).replace(/\{date\}/g, "YYYY-MM-DD");
     const what = p.state
       ? `resume (${p.state.phase})`
@@ -123,14 +136,25 @@ export async function runRotate(
     return EXIT.failed;
   }
   if (o.dryRun) {
+    const stale = await selection.dryRun?.();
+    if (stale !== undefined) {
+      io.err(`dry run: ${planned.length - stale} would rotate, ${stale} stale (skipped)\n`);
+    }
     io.err("dry run: preflight passed; nothing was changed\n");
-    if (o.json) printJson(io, { command: "rotate", dryRun: true, planned: planned.length });
+    if (o.json) {
+      printJson(io, {
+        command: "rotate",
+        dryRun: true,
+        planned: planned.length,
+        ...(stale === undefined ? {} : { stale }),
+      });
+    }
     return EXIT.ok;
   }
   const question = `rotate ${planned.length} token(s): create successors, then retire the old ` +
     `tokens${o.grace ? " after the grace period" : " at once"}` +
     `${ownIncluded ? " (including this CLI's own access token, last)" : ""}?`;
-  if (!(await confirm(question, o, io))) {
+  if (!(await confirm(question, { yes: o.yes, stdinUsed: selection.stdinUsed }, io))) {
     io.err("aborted: nothing changed\n");
     return EXIT.declined;
   }
@@ -155,12 +179,17 @@ export async function runRotate(
       signal,
       ...(self ? { selfTokenId: self } : {}),
       ...(hold ? { onPhase: hold } : {}),
+      ...(selection.recheck ? { recheck: selection.recheck } : {}),
     },
   );
   const outcomes = new Map<string, number>();
   job.results$.subscribe((r: BatchResult) => {
     if (fd !== undefined) writeSync(fd, toNdjson(r));
-    const label = r.status === "succeeded" ? r.outcome ?? "succeeded" : r.status;
+    const label = r.status === "succeeded"
+      ? r.outcome ?? "succeeded"
+      : r.type === "StaleFinding"
+      ? "stale finding (skipped)"
+      : r.status;
     outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
   });
   let report: BatchReport;
@@ -182,6 +211,21 @@ export async function runRotate(
   return report.failed > 0 || report.stopped !== undefined ? EXIT.failed : EXIT.ok;
 }
 
+/** The usual selection: the active tokens of the instances, by name glob or `--all`. */
+async function selectByListing(
+  session: Session,
+  journal: RotationJournal | undefined,
+  o: RotateCliOptions,
+  signal: AbortSignal,
+): Promise<RotateSelection> {
+  const instances = await resolveInstances(o, session.defaultInstances);
+  const { planned, excluded } = await planRotations(session.client, journal, {
+    instances,
+    ...(o.filter !== undefined ? { filter: o.filter } : {}),
+  }, { resume: o.resume, retiringPattern: o.retiringName, signal });
+  return { instances, planned, excluded, stdinUsed: session.stdinUsed };
+}
+
 function printSummary(
   io: Io,
   report: BatchReport,
@@ -191,7 +235,8 @@ function printSummary(
   // stdout may carry secrets (--secrets-stdout) or the JSON report: the summary goes to stderr.
   const rows = [["OUTCOME", "TOKENS"], ...[...outcomes].map(([k, n]) => [k, String(n)])];
   io.err(
-    `\nrotate: ${report.total} token(s), ${report.succeeded} succeeded, ${report.failed} failed\n`,
+    `\nrotate: ${report.total} token(s), ${report.succeeded} succeeded, ${report.failed} failed` +
+      (report.skipped ? `, ${report.skipped} skipped` : "") + "\n",
   );
   io.err(table(rows));
   io.err(

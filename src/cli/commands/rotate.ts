@@ -16,6 +16,9 @@ Examples:
   $ losant-tokens rotate-finish --state rotation.ndjson --yes       # from cron, daily
   $ losant-tokens --embedded rotate --filter 'deploy-*' --expires-in 30d \\
       --secrets-file new.ndjson --state r.ndjson --yes
+  $ losant-tokens audit --instances-file prod.txt --ndjson --rule rotation-age \\
+      | losant-tokens rotate --from-findings - --expires-in 90d --secrets-dir ./secrets \\
+        --state rotation.ndjson --yes
 
 Each new secret goes to one file per token (--secrets-dir, named <instance>-<old token>.token)
 or one NDJSON file (--secrets-file), mode 0600, or to stdout with --secrets-stdout (on a
@@ -35,6 +38,10 @@ function register(program: Command, cli: Parameters<CliCommand["register"]>[1]):
     .option("--instances-file <path>", "a file of instance ids, one per line (# comments)")
     .option("--filter <glob>", "only active tokens whose name matches, e.g. 'svc-*'")
     .option("--all", "every active token of the instances")
+    .option(
+      "--from-findings <file>",
+      "rotate the tokens of an audit's --ndjson (- for stdin), each re-checked first",
+    )
     .option("--expires-in <duration>", "successors expire this long after creation (90d)", duration)
     .option("--expiration-date <iso>", "successors expire at this moment")
     .option("--never-expires", "successors never expire (say so explicitly)")

@@ -144,6 +144,7 @@ export function emptyReport(): Omit<BatchReport, "successes" | "skips"> {
     failures: [],
     cancellations: [],
     requests: 0,
+    throttled: 0,
     inputComplete: true,
   };
 }

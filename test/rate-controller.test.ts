@@ -1,0 +1,217 @@
+/**
+ * The per-instance congestion controller (src/batch/rate-controller.ts) as exact sequences of
+ * answers → rates and holds, on plain numbers for time (no clock at all); then the gate it
+ * sits in, on a fake clock: one instance's 429s never slow another.
+ */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import {
+  BETA,
+  createRateController,
+  MAX_HOLD_MS,
+  MIN_HOLD_MS,
+  MIN_RATE,
+  type RateController,
+  RECOVERY_S,
+} from "../src/batch/rate-controller.ts";
+import { createGate } from "../src/batch/instance-gate.ts";
+import { createFakeClock } from "./support/fake-clock.ts";
+
+/** `n` successes answered `every` ms apart from `from`, each sent 5 ms before its answer. */
+function admit(control: RateController, from: number, n: number, every: number): void {
+  for (let i = 0; i < n; i++) control.admitted(from + i * every, from + i * every - 5);
+}
+
+const near = (actual: number, expected: number, what: string): void =>
+  assert.ok(Math.abs(actual - expected) < 1e-6, `${what}: ${actual}, expected ${expected}`);
+
+/** A controller that found its first limit: 50 admitted in (0, 1000], a 429 at 1000. */
+function limitedAt50(): RateController {
+  const control = createRateController(undefined);
+  admit(control, 10, 50, 20);
+  control.throttled(1000, 995, 1000);
+  return control;
+}
+
+test("unpaced until the first 429, however many calls succeed", () => {
+  const control = createRateController(undefined);
+  admit(control, 0, 5000, 1);
+  assert.is(control.rate(5000), Infinity);
+  assert.is(control.mode, "unpaced");
+  assert.is(control.holdUntil, -Infinity);
+});
+
+test("the first 429 paces at what the server admitted in the last second, then ramps ×2 per 500 ms", () => {
+  const control = limitedAt50();
+  assert.is(control.mode, "ramp");
+  near(control.rate(1000), 50, "at the 429");
+  near(control.rate(1500), 100, "500 ms later");
+  near(control.rate(2000), 200, "a second later");
+  assert.is(control.holdUntil, 1000 + MIN_HOLD_MS, "a short hold, not the hint's second");
+  assert.is(control.throttledCount, 1);
+});
+
+test("a 429 for an attempt sent before the cut is stale: counted, nothing else changes", () => {
+  const control = limitedAt50();
+  control.throttled(1001, 999, 1000);
+  near(control.rate(1000), 50, "rate");
+  assert.is(control.holdUntil, 1000 + MIN_HOLD_MS);
+  assert.is(control.throttledCount, 2);
+});
+
+test("fresh 429s with no success since the cut double the hold (at least), up to a second, and never cut again", () => {
+  const control = limitedAt50();
+  const holds: number[] = [];
+  let now = 1000;
+  for (let i = 0; i < 8; i++) {
+    const sentAt = control.holdUntil;
+    now = sentAt + 5;
+    control.throttled(now, sentAt, 1000);
+    holds.push(control.holdUntil - now);
+  }
+  assert.equal(holds, [40, 80, 160, 320, 640, MAX_HOLD_MS, MAX_HOLD_MS, MAX_HOLD_MS]);
+  assert.is(control.mode, "ramp");
+  near(control.rate(now), 50, "the rate was cut once, and did not grow while held");
+  near(control.rate(now + 500), 100, "it grows from the last hold on");
+});
+
+test("a refused probe waits for the end of the second that began with the oldest success in it", () => {
+  const control = createRateController(undefined);
+  admit(control, 100, 50, 1); // a window spent in 50 ms
+  control.throttled(200, 199);
+  assert.is(control.holdUntil, 200 + MIN_HOLD_MS);
+  control.throttled(225, 220); // the probe: refused too
+  assert.is(control.holdUntil, 100 + 1000, "no one-second window is spent past 1100");
+});
+
+test("a hold lets one probe through at a time: no start until it is answered", () => {
+  const control = limitedAt50();
+  control.started(1020);
+  assert.is(control.holdUntil, Infinity, "probe unanswered");
+  control.ended();
+  assert.is(control.holdUntil, 1020, "the probe is over: the hold's end (past) rules again");
+  control.admitted(1030, 1020);
+  control.started(1031);
+  assert.is(control.holdUntil, 1020, "after a success, starts are not probes");
+});
+
+test("in the ramp, a 429 after successes cuts to BETA × min(rate, admitted of the last second); CUBIC regrows", () => {
+  const control = limitedAt50();
+  admit(control, 1010, 80, 10); // 80 admitted in (1000, 2000]
+  control.throttled(2000, 1999);
+  assert.is(control.mode, "cubic");
+  near(control.rate(2000), BETA * 80, "cut");
+  near(control.rate(2000 + 800), 80 * (1 - 0.1 * 0.5 ** 3), "halfway: most of the way back");
+  near(control.rate(2000 + RECOVERY_S * 1000), 80, "back at the peak after RECOVERY_S");
+  near(control.rate(2000 + RECOVERY_S * 1000 + 800), 80 * (1 + 0.1 * 0.5 ** 3), "flat near it");
+  near(
+    control.rate(2000 + 2 * RECOVERY_S * 1000),
+    88,
+    "then faster: 10% over after 2 × RECOVERY_S",
+  );
+});
+
+test("the cut never goes above the rate in force (the admitted count may include a burst)", () => {
+  const control = limitedAt50();
+  admit(control, 1001, 300, 3); // 300 admitted in (1000, 2000]: a burst
+  const rate = control.rate(2000); // ramp at 2000: 200
+  control.throttled(2000, 1999);
+  near(control.rate(2000), BETA * rate, "cut from the rate, not from the count");
+});
+
+test("once the rate grows to 4 × the peak with no 429, the limit is gone: unpaced again", () => {
+  const control = limitedAt50();
+  admit(control, 1010, 80, 10);
+  control.throttled(2000, 1999);
+  // 80 × (1 + C (t − 1.6)³) = 320 at t − 1.6 = (3 × 1.6³ / 0.1)^(1/3) ≈ 4.97 s
+  assert.ok(Number.isFinite(control.rate(2000 + 6500)), "still paced at 6.5 s");
+  assert.is(control.rate(2000 + 6600), Infinity);
+  assert.is(control.mode, "unpaced");
+});
+
+test("a ramp that grows 256-fold with no 429 ends the same way", () => {
+  const control = limitedAt50();
+  assert.ok(Number.isFinite(control.rate(1000 + 3999)));
+  assert.is(control.rate(1000 + 4000), Infinity);
+});
+
+test("told: paced at the told rate less the margin; a 429 cuts below it; regrowth stops at it", () => {
+  const control = createRateController(100);
+  const told = 100 * 1000 / 1030;
+  assert.is(control.mode, "told");
+  near(control.rate(0), told, "told rate");
+  admit(control, 10, 60, 15); // 60 admitted in the last second
+  near(control.rate(1000), told, "successes do not raise it");
+  control.throttled(1000, 995);
+  assert.is(control.mode, "cubic");
+  near(control.rate(1000), BETA * 60, "cut");
+  near(control.rate(1000 + RECOVERY_S * 1000), 60, "regrown to the peak");
+  near(control.rate(1000 + 4000), Math.min(told, 60 * (1 + 0.1 * (2.4 / 1.6) ** 3)), "growing");
+  near(control.rate(1000 + 6000), told, "capped at the told rate");
+  near(control.rate(1000 + 9000), told, "and back to told");
+  assert.is(control.mode, "told");
+});
+
+test("a whole-second hint over a second holds for its certain part, H − 1 s", () => {
+  const three = limitedAtHint(3000);
+  assert.is(three.holdUntil, 1000 + 2000);
+  const one = limitedAtHint(1000);
+  assert.is(one.holdUntil, 1000 + MIN_HOLD_MS, "a hint of a second says only 'within a second'");
+  const none = limitedAtHint(undefined);
+  assert.is(none.holdUntil, 1000 + MIN_HOLD_MS);
+  near(three.rate(1000), 50, "the hint does not change the rate");
+});
+
+function limitedAtHint(hintMs: number | undefined): RateController {
+  const control = createRateController(undefined);
+  admit(control, 10, 50, 20);
+  control.throttled(1000, 995, hintMs);
+  return control;
+}
+
+test("the first hold is the rate's own interval when that is longer than MIN_HOLD_MS", () => {
+  const control = createRateController(10); // told 10/s: 103 ms apart
+  admit(control, 100, 9, 100);
+  control.throttled(1000, 990);
+  assert.is(control.holdUntil, 1000 + 103);
+});
+
+test("the rate never falls below MIN_RATE, even when nothing was admitted", () => {
+  const control = createRateController(1);
+  control.throttled(1000, 995); // nothing admitted in the last second
+  assert.is(control.rate(1000), MIN_RATE);
+});
+
+test("the gate: one instance's 429s hold and slow it; another instance is granted at once", async () => {
+  const clock = createFakeClock(0);
+  const gate = createGate({ concurrency: 8, perInstanceConcurrency: 4 }, clock);
+  try {
+    // A: 20 admitted, then a 429 that leaves A at ~20/s with a hold.
+    for (let i = 0; i < 20; i++) {
+      const release = await gate.acquire("a");
+      gate.admitted("a", clock.now());
+      release();
+    }
+    const release = await gate.acquire("a");
+    gate.throttled("a", clock.now(), 1000);
+    release();
+    assert.is(gate.stats.throttled, 1);
+    let aGranted = false;
+    const a = gate.acquire("a").then((r) => {
+      aGranted = true;
+      r();
+    });
+    // B has its own controller: unpaced, granted now, many times over.
+    for (let i = 0; i < 50; i++) (await gate.acquire("b"))();
+    await Promise.resolve();
+    assert.is(aGranted, false, "A is held");
+    assert.equal(gate.pacing().map((p) => [p.instanceId, p.mode, p.throttled]), [["a", "ramp", 1]]);
+    await clock.advance(MIN_HOLD_MS);
+    await a;
+    assert.is(aGranted, true, "A goes on after its short hold");
+  } finally {
+    gate.close();
+  }
+});
+
+test.run();
