@@ -7,7 +7,7 @@
  * those for `npm:` and `jsr:` modules (denoland/deno#27364, fixed in #34339), but with
  * `nodeModulesDir: "manual"` a dependency resolves to a `file:` path under node_modules, so
  * deno reports its public types as ours. A referenced type counts as a dependency's when no
- * file of ours (mod.ts, src/) declares that name; the set-aside count is printed, so a new
+ * file of ours (mod.ts, src/) declares that name; the set-aside names are printed, so a new
  * one is seen.
  *
  * Run: node --import tsx scripts/doc-lint.ts (a static step of npm test)
@@ -18,6 +18,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { entries } from "./entries.ts";
+import { declaredNames, judgeDocLint } from "./doc-lint-parse.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DENO = join(ROOT, "node_modules", ".bin", "deno");
@@ -30,56 +31,30 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Every name a file of ours declares, exported or not. */
-function ownNames(): Set<string> {
-  const names = new Set<string>();
-  const declaration =
-    /\b(?:interface|type|class|enum|function|const|let|var|namespace)\s+([A-Za-z_$][\w$]*)/g;
-  // `import { type Observable } from "rxjs"` names a type without declaring it.
-  const reExport = /^(?:import|export)\b[^;]*?\bfrom\s*["'][^"']+["'];?/gms;
-  for (const file of ["mod.ts", ...sourceFiles("src")]) {
-    const text = readFileSync(join(ROOT, file), "utf8").replace(reExport, "");
-    for (const match of text.matchAll(declaration)) {
-      names.add(match[1]!);
-    }
-  }
-  return names;
+const own = new Set<string>();
+for (const file of ["mod.ts", ...sourceFiles("src")]) {
+  for (const name of declaredNames(readFileSync(join(ROOT, file), "utf8"))) own.add(name);
 }
 
-const run = spawnSync(DENO, ["doc", "--lint", ...entries()], {
+const files = entries();
+const run = spawnSync(DENO, ["doc", "--lint", ...files], {
   cwd: ROOT,
   encoding: "utf8",
   env: { ...process.env, NO_COLOR: "1", RUST_BACKTRACE: "0", DENO_NO_UPDATE_CHECK: "1" },
 });
 const output = `${run.stdout}\n${run.stderr}`;
-// deno warns about @types/node's `/// <reference path>` lines it cannot follow under
-// node_modules; they say nothing about our docs. Diagnostics start at `error[`.
-const blocks = output.split(/\n(?=error\[)/).filter((block) => block.startsWith("error["))
-  .map((block) => block.replace(/\n\s*error: Found \d+ documentation lint errors?\.[\s\S]*$/, ""));
-
-const own = ownNames();
-const setAside: string[] = [];
-const problems = blocks.filter((block) => {
-  const ref = block.match(/^error\[private-type-ref\]: .* references private type '([^']+)'/);
-  if (ref && !own.has(ref[1]!)) {
-    setAside.push(ref[1]!);
-    return false;
-  }
-  return true;
-});
-
-const foundLine = output.match(/error: Found \d+ documentation lint errors?\./);
-if (run.status !== 0 && blocks.length === 0 && !foundLine) {
+const verdict = judgeDocLint(output, run.status, own);
+if (verdict.failedToRun) {
   // deno itself failed (a parse error, a module it cannot resolve): show all of it.
   console.log(output.trim());
   process.exit(1);
 }
-for (const block of problems) console.log(block.trimEnd() + "\n");
-const kinds = [...new Set(setAside)].sort().join(", ");
+for (const block of verdict.problems) console.log(`${block}\n`);
+const names = [...new Set(verdict.setAside)].sort().join(", ");
 console.log(
-  `deno doc --lint ${entries().length} entries: ${problems.length} problem(s)` +
-    (setAside.length
-      ? `; ${setAside.length} dependency type reference(s) set aside (${kinds})`
+  `deno doc --lint ${files.length} entries: ${verdict.problems.length} problem(s)` +
+    (verdict.setAside.length
+      ? `; ${verdict.setAside.length} dependency type reference(s) set aside (${names})`
       : ""),
 );
-process.exit(problems.length === 0 ? 0 : 1);
+process.exit(verdict.problems.length === 0 ? 0 : 1);

@@ -19,6 +19,7 @@ import {
   GraceExpiredError,
   InstanceBlockedError,
   type ItemFacts,
+  ItemSkippedError,
   type JobPhase,
 } from "../src/batch/item-result.ts";
 import { createInstanceQueues } from "../src/batch/instance-queues.ts";
@@ -144,6 +145,18 @@ const ROWS: Row[] = [
       status: "failed",
       type: "CallbackFailed",
       message: "Not sent: onStart threw: x",
+    },
+  ],
+  [
+    "the operation found its change no longer applies: skipped with its type, even while stopping",
+    new ItemSkippedError("StaleFinding", "rotation-age no longer applies"),
+    item({ sent: true }),
+    job({ stopping: stopped }),
+    {
+      status: "skipped",
+      type: "StaleFinding",
+      message: "rotation-age no longer applies",
+      outcome: undefined,
     },
   ],
   [

@@ -289,4 +289,51 @@ test("rotateTokens' recheck: asked with the token as read (undefined: gone); a r
   );
 });
 
+test("hostile names print as text: the findings' plan and the rotate plan escape every control", async () => {
+  const instanceId = instances[0];
+  // (No line break: the server's name filter, like a glob, does not match across one.)
+  const name = "hostile-\u001b[31mred\u009b2J\u202egpj.exe\u0007\u0000";
+  const old = new Date(Date.now() - 400 * DAY).toISOString();
+  const token = server.store.createToken(instanceId, {
+    name,
+    description: "a name meant to rewrite the terminal",
+    creationDate: old,
+    lastUpdated: old,
+    scope: ["data.*"],
+  });
+  const audit = await cli([
+    "audit",
+    "--instance",
+    instanceId,
+    "--rule",
+    "rotation-age",
+    "--ndjson",
+  ]);
+  assert.ok(findingsOf(audit.stdout).some((f: Json) => f.apiTokenId === token.id));
+  const file = join(dir, "hostile.ndjson");
+  writeFileSync(file, audit.stdout);
+  const runs = [
+    ["delete", "--from-findings", file, "--dry-run"],
+    ["rotate", "--from-findings", file, "--expires-in", "30d", "--dry-run"],
+    [
+      "rotate",
+      "--instance",
+      instanceId,
+      "--filter",
+      "hostile-*",
+      "--expires-in",
+      "30d",
+      "--dry-run",
+    ],
+  ];
+  for (const args of runs) {
+    const r = await cli(args);
+    assert.is(r.code, 0, r.stderr);
+    // deno-lint-ignore no-control-regex
+    const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+    assert.not.match(r.stdout + r.stderr, raw, args.join(" "));
+    assert.match(r.stderr, /hostile-\\(x1b|u001b)\[31mred/, `${args.join(" ")}: ${r.stderr}`);
+  }
+});
+
 test.run();

@@ -49,7 +49,7 @@ export interface Finding {
   kind: "finding";
   /** The token's instance. */
   instanceId: string;
-  /** The token's id. */
+  /** The token's id, 24 hex digits. */
   apiTokenId: string;
   /** The token's name as the server sent it: untrusted text, escape it when rendering. */
   name: string;

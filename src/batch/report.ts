@@ -56,6 +56,7 @@ export interface BatchReport {
 
 /** One instance's pacing, as progress shows it. */
 export interface InstancePacing {
+  /** The instance these figures are for. */
   instanceId: string;
   /** Attempt starts per second allowed now. */
   rate: number;

@@ -9,6 +9,7 @@ import {
 } from "../audit/mod.ts";
 import { UsageError } from "./exit-codes.ts";
 import type { Io } from "./io.ts";
+import { printable } from "./output.ts";
 
 /**
  * An audit's findings as the selection of a command that changes tokens (`delete`,
@@ -129,7 +130,8 @@ export function describeTargets(io: Io, command: string, targets: readonly Findi
     byInstance.set(t.instanceId, [...(byInstance.get(t.instanceId) ?? []), t]);
   }
   for (const [instanceId, mine] of byInstance) {
-    const names = mine.slice(0, 5).map((t) => JSON.stringify(t.name)).join(", ");
+    // JSON quotes and escapes C0 controls; printable the C1 ones and bidi overrides JSON keeps.
+    const names = mine.slice(0, 5).map((t) => printable(JSON.stringify(t.name))).join(", ");
     const more = mine.length > 5 ? `, … ${mine.length - 5} more` : "";
     io.err(`  instance ${instanceId}: ${mine.length} (${names}${more})\n`);
   }

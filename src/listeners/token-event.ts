@@ -13,7 +13,7 @@ export interface TokenEvent {
   readonly type: TokenEventType;
   /** The instance the token belongs to. */
   readonly instanceId: string;
-  /** The token's id. */
+  /** The token's id, 24 hex digits. */
   readonly apiTokenId: string;
   /** The token as the server returned it (absent on `deleted`). */
   readonly token?: ApiToken;

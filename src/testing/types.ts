@@ -27,7 +27,7 @@ export interface FakeToken {
   creatorName: string;
   /** Default `token-` and the id's last 6 digits. */
   name: string;
-  /** Absent unless given. */
+  /** Free text, at most 32 767 characters; absent unless given. */
   description?: string;
   /** ISO 8601 (default: when it was stored). */
   creationDate: string;
@@ -37,7 +37,7 @@ export interface FakeToken {
   expirationDate?: string;
   /** Default `none`. */
   defaultRole: TokenRole;
-  /** Absent unless given. */
+  /** Roles per organization, overriding `defaultRole` there; absent unless given. */
   orgRoles?: OrgRole[];
   /** Scope names (default none: a token that may call nothing). */
   scope: string[];

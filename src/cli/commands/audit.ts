@@ -83,7 +83,10 @@ Examples:
   $ losant-tokens audit --instances-file prod.txt --markdown >> "$GITHUB_STEP_SUMMARY"
   $ losant-tokens audit --instances-file prod.txt --html report.html
   $ losant-tokens audit --instances-file prod.txt --ndjson --rule expired \\
-      | losant-tokens delete --from-findings - --dry-run`,
+      | losant-tokens delete --from-findings - --dry-run
+  $ losant-tokens audit --instances-file prod.txt --ndjson --rule rotation-age > old.ndjson
+  $ losant-tokens rotate --from-findings old.ndjson --expires-in 90d \\
+      --secrets-dir ./secrets --state rotation.ndjson --dry-run`,
       )
       .action((options: AuditOptions, command) =>
         cli.run(command, async (ctx) => {

@@ -13,7 +13,7 @@ import { resolveInstances } from "../args.ts";
 import { confirm } from "../confirm.ts";
 import { EXIT, UsageError } from "../exit-codes.ts";
 import type { Io } from "../io.ts";
-import { printJson, table } from "../output.ts";
+import { printable, printJson, table } from "../output.ts";
 import type { Session } from "../session.ts";
 import { failpoint } from "./rotate-failpoint.ts";
 import {
@@ -109,7 +109,10 @@ export async function runRotate(
       (excluded ? ` (${excluded} left out: already part of a rotation)` : "") + "\n",
   );
   for (const p of planned.slice(0, 20)) {
-    const name = p.token?.name ?? p.name ?? p.state?.plan?.successor.name ?? p.apiTokenId;
+    // Server text: shown with every control escaped.
+    const name = printable(
+      p.token?.name ?? p.name ?? p.state?.plan?.successor.name ?? p.apiTokenId,
+    );
     const retiring = o.retiringName.replaceAll("{name}", name).replace(/\{date\}/g, "YYYY-MM-DD");
     const what = p.state
       ? `resume (${p.state.phase})`
