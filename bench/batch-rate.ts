@@ -8,7 +8,7 @@
  * Per instance it prints the admitted rate ÷ the limit (the allowance, ∫ limit dt, from the
  * job's start to the instance's last success) and the share of its requests answered 429,
  * each the median of the rounds; for a changing limit also how long the job took to follow:
- * after the halving, until the last 429 the change caused; after the restore, until a
+ * after the halving, until the last of the run of 429s it caused; after the restore, until a
  * trailing second admits 90% of the restored limit. Real time: the server runs in-process
  * on the system clock, like a real one.
  *
@@ -99,9 +99,7 @@ async function run(config: Config): Promise<InstanceFigures[]> {
       };
       if (config.change && steps.length === 3) {
         const [halvedAt, restoredAt] = [steps[1]![0], steps[2]![0]];
-        const caused = limited.filter((r) => r.startedAt >= halvedAt && r.startedAt < restoredAt);
-        const last = caused.at(-1)?.startedAt ?? halvedAt;
-        figures.settleHalved = (last - halvedAt) / 1000;
+        figures.settleHalved = settleTime(limited.map((r) => r.startedAt), halvedAt, restoredAt);
         figures.followRestored = followTime(ok.map((r) => r.startedAt), restoredAt, 0.9 * LIMIT);
       }
       return figures;
@@ -121,6 +119,19 @@ function allowance(steps: readonly [number, number][], from: number, to: number)
     if (end > start) total += (steps[i]![1] * (end - start)) / 1000;
   }
   return total;
+}
+
+/**
+ * Seconds from `from` to the last 429 of the run of 429s the change caused: the first after
+ * it and each next one less than 500 ms after the previous (later ones are the controller's
+ * ordinary probing, every few seconds).
+ */
+function settleTime(times: readonly number[], from: number, to: number): number {
+  const after = times.filter((t) => t >= from && t < to).sort((a, b) => a - b);
+  let last = after[0];
+  if (last === undefined) return 0;
+  for (const t of after) if (t - last < 500) last = t;
+  return (last - from) / 1000;
 }
 
 /** Seconds after `from` until a trailing second holds ≥ `target` of `times`. */
