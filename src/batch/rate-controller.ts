@@ -15,15 +15,18 @@
  *   the rate before it) cuts the rate to `BETA` × min(rate, successes of the last second):
  *   the admitted count is the server's limit seen from here, so one step lands near it
  *   whatever the rate was (e.g. from unpaced). The rate it cut from is remembered (`peak`).
- * - A fresh 429 with no success since the decrease (a fixed window still spent, a burst
- *   not yet refilled) does not cut again: it doubles a short hold instead (the next start,
- *   one probe, waits for it), so the rate is not ground down while the server only says
- *   "not yet"; the rate's growth starts again from the end of the holds.
+ * - A fresh 429 before any attempt sent since the decrease was admitted (a fixed window
+ *   still spent, a burst not yet refilled, answers still arriving for what was in flight: on
+ *   a slow start-up those take hundreds of ms) does not cut again: it doubles a short hold
+ *   instead (the next start, one probe, waits for it), so the rate is not ground down while
+ *   the server only says "not yet"; the rate's growth starts again from the end of the holds.
  * - While calls succeed the rate grows back as CUBIC's curve: fast at first, flat near
  *   `peak` (where the last 429 came), then faster and faster beyond it, so a steady limit
  *   costs a 429 every few seconds and a raised limit is found within seconds. After the first
  *   429 from unpaced the rate doubles every `RAMP_MS` until the next 429 (slow start), since
- *   the admitted count then may only be a burst.
+ *   the admitted count then may only be a burst; so it does from 4 × `peak` with no 429 (the
+ *   limit was raised). Never back to unpaced but after a 256-fold ramp: an unpaced blast into
+ *   a limit costs a whole wave of 429s.
  * - A whole-second hint H is used for the part of it that is certain under either rounding:
  *   a hold of H − 1 s (nothing for H ≤ 1 s). The rest is the controller's; a blanket pause
  *   for the whole hint would idle most of a second for a window that ends in milliseconds.
@@ -45,7 +48,7 @@ export const MIN_RAMP_START = 1;
 export const MIN_HOLD_MS = 20;
 /** Holds stop doubling here: a limit's window is a second. */
 export const MAX_HOLD_MS = 1_000;
-/** Beyond this multiple of `peak` the limit is gone: back to unpaced (or the told rate). */
+/** Beyond this multiple of `peak` with no 429 the limit was raised: search upwards (ramp). */
 const RELEASE_FACTOR = 4;
 /** A ramp this many times its start without a 429: the limit is gone. */
 const RAMP_RELEASE_FACTOR = 256;
