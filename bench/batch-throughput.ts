@@ -21,6 +21,7 @@ import pLimit from "p-limit";
 import { createClient, deleteToken } from "../mod.ts";
 import { deleteTokens } from "../src/batch/mod.ts";
 import { type FakeLosant, startFakeLosant } from "../src/testing/mod.ts";
+import { runJson } from "./support.ts";
 
 const INSTANCES = 10;
 const PER_INSTANCE = 1_000;
@@ -148,11 +149,24 @@ const contenders: [string, () => Promise<Timed>][] = [
   ["raw fetch + p-limit", runRaw],
   ["client ceiling (no network)", runCeiling],
 ];
+
+// `--one NAME`: this process is a worker that runs one contender once and prints its JSON.
+const oneArg = process.argv.indexOf("--one");
+if (oneArg !== -1) {
+  const entry = contenders.find(([name]) => name === process.argv[oneArg + 1]);
+  if (entry === undefined) throw new Error(`unknown contender ${process.argv[oneArg + 1]}`);
+  console.log(JSON.stringify(await entry[1]()));
+  process.exit(0);
+}
+
 const results = new Map<string, Timed[]>(contenders.map(([name]) => [name, []]));
 for (let round = 0; round < ROUNDS; round++) {
   for (let i = 0; i < contenders.length; i++) {
-    const [name, run] = contenders[(i + round) % contenders.length]!;
-    results.get(name)!.push(await run());
+    const [name] = contenders[(i + round) % contenders.length]!;
+    // A fresh process per run: no contender inherits another's heap, sockets or JIT state.
+    results.get(name)!.push(
+      await runJson<Timed>(["--import", "tsx", "bench/batch-throughput.ts", "--one", name]),
+    );
   }
   const rate = (name: string) => results.get(name)![round]!.perSecond;
   console.error(
