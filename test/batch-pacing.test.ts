@@ -150,4 +150,43 @@ test("a server rate limit is ridden out from 429s alone", async () => {
   }
 });
 
+for (
+  const [status, retryAfter] of [[429, "99999999999999"], [503, "99999999999999"], [429, "3600"], [
+    503,
+    "3600",
+  ]] as const
+) {
+  test(`a ${status} with Retry-After ${retryAfter} on an attempt not retried fails the instance's remaining items at once (regression: held until then)`, async () => {
+    const { server, client, clock, inFlight } = await fakeClockFixture(2, 5);
+    try {
+      const [a, b] = server.instanceIds as [string, string];
+      server.faults.add({ action: "delete", instanceId: a, status, retryAfter });
+      const started = clock.now();
+      let settledAt: number | undefined;
+      const job = deleteTokens(client, itemsOf(server, [a, b]), {
+        concurrency: 1,
+        retry: { retries: 0 },
+      }).then((r) => ((settledAt = clock.now()), r));
+      const report = await drive(clock, job, inFlight);
+      assert.is(report.total, 10);
+      assert.is(report.succeeded, 5, "the other instance finished");
+      assert.is(server.store.listTokens(b).length, 0);
+      assert.is(report.failed, 5, JSON.stringify(report.failures));
+      const verdicts = report.failures.filter((r) => r.type === "RetryAfterTooLong");
+      assert.is(verdicts.length, 4, "the instance's other items: the server's verdict");
+      assert.ok(verdicts.every((r) => r.key.startsWith(`${a}/`)));
+      assert.is(server.store.listTokens(a).length, 5, "nothing deleted on the blocked instance");
+      // Before the fix the gate held the instance until the moment named (an hour, or the
+      // year 275760) and the job with it.
+      assert.ok(
+        settledAt! - started < 60_000,
+        `settled ${settledAt! - started} ms after the start`,
+      );
+      assert.is(clock.pending, 0, "no timer left");
+    } finally {
+      await server.close();
+    }
+  });
+}
+
 test.run();

@@ -2,6 +2,8 @@ import { type Client, coreOf, use } from "../client.ts";
 import { activeLogger, enabled } from "../logging/logger.ts";
 import { LosantApiError } from "../errors.ts";
 import { isRetryable } from "../pipeline/retry-policy.ts";
+import { mergeRetry } from "../options.ts";
+import { retryAfterVerdict } from "./retry-after-verdict.ts";
 import { admit, keyOf } from "./intake.ts";
 import { gateMiddleware, type ItemRun } from "./gate-middleware.ts";
 import { createInputReader } from "./input-reader.ts";
@@ -59,6 +61,7 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
   const active = new Set<Running<P>>();
   const blocks = new Map<string, InstanceBlock>();
   const forbiddenInARow = new Map<string, number>();
+  const retry = mergeRetry(client.retry, options.retry);
   const itemCap = options.concurrency * 2;
   const perInstanceItemCap = options.perInstanceConcurrency * 2;
   const phase: JobPhase = {
@@ -170,6 +173,12 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
               (error as LosantApiError).message
             }`,
           }, run);
+        }
+        // A wait beyond maxRetryAfter, even on an attempt that is not retried, ends the
+        // instance's items instead of holding them until then.
+        const verdict = retryAfterVerdict(error, clock.now(), retry);
+        if (verdict !== undefined) {
+          block(run.instanceId, { kind: "retryAfter", error: verdict }, run);
         }
         const limit = options.stopInstanceAfterForbidden;
         const n = status === 403 ? (forbiddenInARow.get(run.instanceId) ?? 0) + 1 : 0;

@@ -31,12 +31,17 @@ export interface Scenario {
   perInstanceConcurrency: number;
   ratePerInstance?: number;
   faults: FaultGen[];
-  abort: { afterRequests: number } | { atMs: number } | undefined;
+  /** Abort as the n-th attempt starts, as the n-th result comes, or at a fake moment. */
+  abort: { afterRequests: number } | { afterResults: number } | { atMs: number } | undefined;
   abortGraceMs: number;
   stopAfterFailures?: number;
   timeout: number;
   retries: number;
   minTimeout: number;
+  progressIntervalMs?: number;
+  maxBuffered?: number;
+  /** A `for await` over `job.results` as well, leaving the loop after `breakAfter` results. */
+  iterate?: { breakAfter?: number };
 }
 
 const retryAfterArb: fc.Arbitrary<RetryAfterGen> = fc.oneof(
@@ -91,6 +96,7 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc.integer({ min: 1, max: 3 }
     abort: fc.option(
       fc.oneof(
         fc.record({ afterRequests: fc.integer({ min: 1, max: 20 }) }),
+        fc.record({ afterResults: fc.integer({ min: 1, max: 12 }) }),
         fc.record({ atMs: fc.integer({ min: 0, max: 20_000 }) }),
       ),
       { nil: undefined },
@@ -100,6 +106,27 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc.integer({ min: 1, max: 3 }
     timeout: fc.integer({ min: 200, max: 5_000 }),
     retries: fc.integer({ min: 0, max: 4 }),
     minTimeout: fc.integer({ min: 1, max: 500 }),
+    // Not shorter: each progress tick is a step of the fake clock, which costs real turns.
+    progressIntervalMs: fc.option(fc.integer({ min: 1_000, max: 5_000 }), { nil: undefined }),
+    maxBuffered: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+    iterate: fc.option(
+      fc.record({ breakAfter: fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined }) }),
+      { nil: undefined },
+    ),
+  }, {
+    requiredKeys: [
+      "op",
+      "instances",
+      "items",
+      "concurrency",
+      "perInstanceConcurrency",
+      "faults",
+      "abort",
+      "abortGraceMs",
+      "timeout",
+      "retries",
+      "minTimeout",
+    ],
   })
 );
 

@@ -57,6 +57,7 @@ async function runJob(
     signal?: AbortSignal;
     resume?: ResultLine[];
     onRequest?: (n: number) => void;
+    onResult?: (n: number) => void;
   },
 ): Promise<
   JobRun & { lines: ResultLine[] }
@@ -100,6 +101,10 @@ async function runJob(
     ...(stopAfter === undefined ? {} : { stopAfterFailures: stopAfter }),
     ...(extra.signal === undefined ? {} : { signal: extra.signal }),
     ...(extra.resume === undefined ? {} : { resume: extra.resume }),
+    ...(sc.maxBuffered === undefined ? {} : { maxBuffered: sc.maxBuffered }),
+    ...(sc.progressIntervalMs === undefined
+      ? {}
+      : { progressIntervalMs: sc.progressIntervalMs, onProgress: () => {} }),
   };
   const job = sc.op === "delete"
     ? deleteTokens(client, items, options)
@@ -110,7 +115,16 @@ async function runJob(
     lines.push(r);
     // The failure that reaches stopAfterFailures stops the job: nothing may start after it.
     if (r.status === "failed" && ++failed === stopAfter) stopNow();
+    extra.onResult?.(results.length);
   });
+  // A consumer of the iterator too, that may leave its loop early: it must not hold the job.
+  if (sc.iterate !== undefined) {
+    const { breakAfter } = sc.iterate;
+    void (async () => {
+      let seen = 0;
+      for await (const _ of job.results) if (++seen === breakAfter) break;
+    })().catch(() => {});
+  }
   // A request the server holds in a stall waits for the clock (the client's timeout), not for work.
   const stalled = () =>
     server.requests.filter((r) =>
@@ -118,7 +132,18 @@ async function runJob(
     ).length;
   let settledAt = NaN;
   const settled = Promise.resolve(job).then((report) => ((settledAt = clock.now()), report));
-  const report = await drive(clock, settled, () => onWire > stalled());
+  // A job that never settles would let a progress timer move the clock forever: two hours of
+  // fake time (beyond the longest run a scenario can ask for, ~40 min of Retry-After waits
+  // one after another) end the run as a failure instead.
+  let cancelWatchdog = () => {};
+  const watchdog = new Promise<never>((_, reject) => {
+    cancelWatchdog = clock.setTimer(
+      () => reject(new Error(`the job did not settle within two hours of fake time`)),
+      7_200_000,
+    );
+  });
+  const report = await drive(clock, Promise.race([settled, watchdog]), () => onWire > stalled())
+    .finally(() => cancelWatchdog());
   return { report, results, lines, startsAfterStop, stopAt, settledAt };
 }
 
@@ -141,6 +166,7 @@ function summary(server: FakeLosant, report: BatchReport, results: BatchResult[]
 
 /** Runs the scenario and throws (an AssertionError-like Error) on the first rule broken. */
 export async function checkScenario(sc: Scenario): Promise<void> {
+  if (VERBOSE) console.error(`scenario ${JSON.stringify(sc)}`);
   const clock = createFakeClock();
   const server = await startFakeLosant({
     seed: { instances: sc.instances, tokensPerInstance: 0 },
@@ -166,11 +192,15 @@ export async function checkScenario(sc: Scenario): Promise<void> {
     const after = sc.abort !== undefined && "afterRequests" in sc.abort
       ? sc.abort.afterRequests
       : undefined;
+    const afterResults = sc.abort !== undefined && "afterResults" in sc.abort
+      ? sc.abort.afterResults
+      : undefined;
     const couldApply = new Set<string>();
     const first = await runJob(server, clock, sc, items, {
       couldApply,
       signal: controller.signal,
       onRequest: (n) => n === after && controller.abort(new Error("operator")),
+      onResult: (n) => n === afterResults && controller.abort(new Error("operator")),
     });
     cancelAbort();
     const observed: Observed = { server, clock, sc, items, before, changes, couldApply, PATCH };

@@ -60,7 +60,13 @@ function acceptsPrefix(name: string, parts: string[], source: string): boolean {
     return source.includes(rest.slice(0, at)) &&
       acceptsPrefix(rest.slice(at), parts.slice(1), source);
   }
-  return source.includes(rest.trim());
+  // The name ends inside the value, or inside the literal part after it.
+  for (let i = 1; i <= rest.length; i++) {
+    if ((next ?? "").startsWith(rest.slice(i)) && source.includes(rest.slice(0, i).trim())) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /**
