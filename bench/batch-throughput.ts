@@ -73,28 +73,33 @@ async function runDeleteTokens(): Promise<Timed> {
   }
 }
 
+/** Runs `send` for every item, CONCURRENCY at a time under p-limit; counts those that held. */
+async function underPLimit(
+  items: readonly { instanceId: string; apiTokenId: string }[],
+  send: (item: { instanceId: string; apiTokenId: string }) => Promise<boolean>,
+): Promise<number> {
+  const limit = pLimit(CONCURRENCY);
+  const held = await Promise.all(items.map((item) => limit(() => send(item))));
+  return held.filter(Boolean).length;
+}
+
 /** 2. raw fetch + p-limit: no validation, retries, events, pacing or results. */
 async function runRaw(): Promise<Timed> {
   const s = await server();
-  const limit = pLimit(CONCURRENCY);
   try {
-    return await timed(async () => {
-      let ok = 0;
-      await Promise.all(s.items.map((item) =>
-        limit(async () => {
-          const response = await fetch(
-            `${s.server.url}/instances/${item.instanceId}/tokens/${item.apiTokenId}`,
-            {
-              method: "DELETE",
-              headers: { authorization: `Bearer ${s.token}`, accept: "application/json" },
-            },
-          );
-          await response.text();
-          if (response.ok) ok++;
-        })
-      ));
-      return ok;
-    });
+    return await timed(() =>
+      underPLimit(s.items, async (item) => {
+        const response = await fetch(
+          `${s.server.url}/instances/${item.instanceId}/tokens/${item.apiTokenId}`,
+          {
+            method: "DELETE",
+            headers: { authorization: `Bearer ${s.token}`, accept: "application/json" },
+          },
+        );
+        await response.text();
+        return response.ok;
+      })
+    );
   } finally {
     await s.server.close();
   }
@@ -107,18 +112,13 @@ async function runRaw(): Promise<Timed> {
 async function runSingle(): Promise<Timed> {
   const s = await server();
   const client = createClient({ accessToken: s.token, url: s.server.url });
-  const limit = pLimit(CONCURRENCY);
   try {
-    return await timed(async () => {
-      let ok = 0;
-      await Promise.all(s.items.map((item) =>
-        limit(async () => {
-          await deleteToken(client, item);
-          ok++;
-        })
-      ));
-      return ok;
-    });
+    return await timed(() =>
+      underPLimit(s.items, async (item) => {
+        await deleteToken(client, item);
+        return true;
+      })
+    );
   } finally {
     await s.server.close();
   }
