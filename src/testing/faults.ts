@@ -10,25 +10,6 @@ import type {
 import { errorBody } from "./http-errors.ts";
 import { fixedWindowLimiter, gcraLimiter, type Limiter } from "./rate-limit.ts";
 
-// The fault types moved to fault-types.ts; importers of this module keep finding them here.
-export type {
-  EchoFault,
-  FaultAction,
-  FaultHandle,
-  FaultPlan,
-  Faults,
-  FaultSpec,
-  LatencyFault,
-  RateLimitHandle,
-  RateLimitOptions,
-  RedirectFault,
-  ResetFault,
-  RetryHint,
-  StallFault,
-  StatusFault,
-  TrickleFault,
-} from "./fault-types.ts";
-
 interface Installed {
   spec: FaultSpec;
   used: number;
