@@ -9,6 +9,7 @@ import { type ClientOptions, type ClientSettings, clientSettings } from "./optio
 import { ClientOptionsSchema } from "./schemas/client-options.ts";
 import { createScrubber, type Scrubber } from "./scrub.ts";
 import { createTransport } from "./transport.ts";
+import { defaultFetch } from "./fetch/default/select.ts";
 import { LosantValidationError } from "./errors.ts";
 import { parseParams } from "./validate.ts";
 import { VERSION } from "./version.ts";
@@ -81,7 +82,14 @@ export function createClient(options: ClientOptions): Client {
   const settings = clientSettings(checked, `losant-tokens/${VERSION}`);
   const scrubber = createScrubber(checked.accessToken);
   return makeClient(settings, {
-    transport: createTransport(settings.url, checked.accessToken, http, checked.fetch, scrubber),
+    // The fetch option, else this runtime's default (httpFetch on Node, its own fetch elsewhere).
+    transport: createTransport(
+      settings.url,
+      checked.accessToken,
+      http,
+      checked.fetch ?? defaultFetch(),
+      scrubber,
+    ),
     logger: checked.logger,
     scrubber,
     clock: checked.clock ?? systemClock,
