@@ -145,6 +145,7 @@ export const CONTENDERS = {
   "nodeFetch": rawNodeFetch,
   "ky+fetch": (t: Target): Promise<Call> => kyCall(t),
   "ky+nodeFetch": async (t: Target): Promise<Call> => kyCall(t, await loadNodeFetch()),
+  "ky+httpFetch": async (t: Target): Promise<Call> => kyCall(t, await loadHttpFetch()),
   "losant-rest": (t: Target): Promise<Call> => Promise.resolve(losantRest(t)),
   "losant-tokens": (t: Target): Promise<Call> => losantTokens(t, false),
   "losant-tokens+nodeFetch": (t: Target): Promise<Call> => losantTokens(t, true),

@@ -53,8 +53,17 @@ export function startBenchServer(): Promise<BenchServer> {
 
 /** Runs `node <args>` and parses the last JSON line it prints. */
 export function runJson<T>(args: readonly string[], env: Record<string, string> = {}): Promise<T> {
+  return runJsonWith(process.execPath, args, env);
+}
+
+/** Runs `command <args>` (any runtime) and parses the last JSON line it prints. */
+export function runJsonWith<T>(
+  command: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
+    const child = spawn(command, args, {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, ...env },
@@ -67,7 +76,7 @@ export function runJson<T>(args: readonly string[], env: Record<string, string> 
     child.once("close", (code) => {
       const line = out.trim().split("\n").filter((l) => l.startsWith("{")).at(-1);
       if (code !== 0 || line === undefined) {
-        reject(new Error(`node ${args.join(" ")} failed (${code}):\n${err.slice(-2000)}`));
+        reject(new Error(`${command} ${args.join(" ")} failed (${code}):\n${err.slice(-2000)}`));
       } else {
         resolve(JSON.parse(line) as T);
       }

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type FakeLosant, startFakeLosant } from "../src/testing/mod.ts";
-import { cli as runCli } from "./support/cli-io.ts";
+import { cli as runCli, type CliAgainst, cliAgainst } from "./support/cli-io.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -42,13 +42,8 @@ test.after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-// In-process; `terminal` is what a person types at /dev/tty when stdin holds the findings.
-const cli = (args: string[], input?: string, terminal?: string) =>
-  runCli(["--url", server.url, ...args], {
-    env,
-    ...(input === undefined ? {} : { input }),
-    ...(terminal === undefined ? {} : { terminal }),
-  });
+// In process; `terminal` is what a person types at /dev/tty when stdin holds the findings.
+const cli: CliAgainst = (...args) => cliAgainst(server.url, env)(...args);
 
 test("audit → delete dry run → real delete; a stale finding changes nothing", async () => {
   const audit = await cli([

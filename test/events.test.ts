@@ -26,6 +26,7 @@ import { requestRegistryOf } from "../src/listeners/on-request-event.ts";
 import { tokenRegistryOf } from "../src/listeners/on-token-event.ts";
 import { createTokenCache } from "../src/listeners/token-cache.ts";
 import { type Fixture, startFixture } from "./support/fixture.ts";
+import { createFakeClock } from "./support/fake-clock.ts";
 
 let f: Fixture;
 test.before.each(async () => {
@@ -106,6 +107,24 @@ test("no extra request is made to fill previous; eventCache: 0 falls back to the
   assert.is(events[1].type, "updated");
   assert.is(events[1].previous, undefined);
   assert.equal(events[1].changes, ["description"]);
+});
+
+test("every event is stamped with the client's clock, not the machine's", async () => {
+  // A fake clock years away from the real one: a stamp from Date.now() cannot pass.
+  const start = Date.parse("2031-02-03T04:05:06.789Z");
+  const clock = createFakeClock(start);
+  const client = f.clientWith(["all.Instance"], { clock });
+  const stamps: string[] = [];
+  const offRequest = onRequestEvent(client, (e) => stamps.push(`${e.type} ${e.at}`));
+  const offToken = onTokenEvent(client, (e) => stamps.push(`${e.type} ${e.at}`));
+  try {
+    await getToken(client, { instanceId: f.instanceId, apiTokenId: f.apiTokenId });
+  } finally {
+    offRequest();
+    offToken();
+  }
+  const at = new Date(start).toISOString();
+  assert.equal(stamps, [`request ${at}`, `response ${at}`, `fetched ${at}`]);
 });
 
 test("the cache is an LRU of the configured size", () => {

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { createClient } from "../mod.ts";
 import { memoryJournal, memorySink, rotateTokens } from "../src/batch/mod.ts";
 import { type FakeLosant, startFakeLosant } from "../src/testing/mod.ts";
-import { cli as runCli } from "./support/cli-io.ts";
+import { type CliAgainst, cliAgainst } from "./support/cli-io.ts";
 import { allTokens, occurrences } from "./support/rotation-fixture.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -40,12 +40,8 @@ test.after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const cli = (args: string[], input?: string, terminal?: string) =>
-  runCli(["--url", server.url, ...args], {
-    env,
-    ...(input === undefined ? {} : { input }),
-    ...(terminal === undefined ? {} : { terminal }),
-  });
+// In process; `terminal` is what a person types at /dev/tty when stdin holds the findings.
+const cli: CliAgainst = (...args) => cliAgainst(server.url, env)(...args);
 
 const findingsOf = (ndjson: string) =>
   ndjson.trimEnd().split("\n").map((l) => JSON.parse(l)).filter((r: Json) => r.kind === "finding");

@@ -19,10 +19,18 @@ export class BufferedResponse extends Response {
   #bytes: Uint8Array | null;
   #used = false;
   #standard: Response | undefined;
+  #headers: Headers;
 
+  /** `init.headers`, when a Headers, is kept as it is: the fetch that built it owns it. */
   constructor(bytes: Uint8Array | null, init: ResponseInit) {
-    super(null, init);
+    // Status only: the Response constructor would copy the headers, a cost per call.
+    super(null, { status: init.status, statusText: init.statusText });
     this.#bytes = bytes;
+    this.#headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+  }
+
+  override get headers(): Headers {
+    return this.#headers;
   }
 
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
@@ -60,7 +68,11 @@ export class BufferedResponse extends Response {
   override clone(): Response {
     if (this.bodyUsed) throw new TypeError("Response.clone: Body has already been consumed.");
     if (this.#standard !== undefined) return this.#standard.clone();
-    return new BufferedResponse(this.#bytes, this);
+    return new BufferedResponse(this.#bytes, {
+      status: this.status,
+      statusText: this.statusText,
+      headers: new Headers(this.#headers),
+    });
   }
 
   /** Reads the body once: directly from the bytes, or through the standard Response. */

@@ -61,12 +61,7 @@ export function createHttpFetch(options: HttpFetchOptions = {}): HttpFetchFuncti
       : new Request(input, init);
     const signal = init?.signal ?? request.signal;
     if (signal?.aborted) throw signal.reason;
-    const url = new URL(request.url);
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw new TypeError("fetch failed", {
-        cause: new Error(`unsupported scheme ${url.protocol}`),
-      });
-    }
+    const target = targetOf(request.url);
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => (headers[name] = value));
     headers["accept-encoding"] ??= "gzip, deflate, br";
@@ -77,10 +72,10 @@ export function createHttpFetch(options: HttpFetchOptions = {}): HttpFetchFuncti
     // Created on first use: importing this module opens nothing and keeps nothing alive.
     const agent = own
       ? false
-      : url.protocol === "https:"
+      : target.protocol === "https:"
       ? (httpsAgent ??= new https.Agent({ keepAlive: true }))
       : (httpAgent ??= new http.Agent({ keepAlive: true }));
-    const raw = await exchange(url, request.method, headers, body, agent, signal);
+    const raw = await exchange(target, request.method, headers, body, agent, signal);
     return new BufferedResponse(raw.body, {
       status: raw.status,
       statusText: raw.statusText,
@@ -107,8 +102,47 @@ interface RawResponse {
   body: Uint8Array | null;
 }
 
+/** Where a request goes, in the form node:http takes: origin parts and the path with query. */
+interface Target {
+  protocol: "http:" | "https:";
+  hostname: string;
+  port: string;
+  path: string;
+}
+
+// The origin last sent to, parsed: a client talks to one origin, and parsing a URL and
+// converting it for node:http on every call is a measurable part of a call's CPU.
+let lastOrigin = "";
+let lastParts: Omit<Target, "path"> | undefined;
+
+/** Splits an absolute URL (a Request's, so already normalized) into a node:http target. */
+function targetOf(href: string): Target {
+  const pathStart = href.indexOf("/", href.indexOf("//") + 2);
+  const origin = pathStart === -1 ? href : href.slice(0, pathStart);
+  if (origin !== lastOrigin || lastParts === undefined) {
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch (error) {
+      throw new TypeError("fetch failed", { cause: cleanCause(error) });
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      throw new TypeError("fetch failed", {
+        cause: new Error(`unsupported scheme ${url.protocol}`),
+      });
+    }
+    // node:http wants an IPv6 literal without its brackets, as urlToHttpOptions gives it.
+    const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+    lastParts = { protocol: url.protocol, hostname, port: url.port };
+    lastOrigin = origin;
+  }
+  const rest = pathStart === -1 ? "/" : href.slice(pathStart);
+  const hash = rest.indexOf("#");
+  return { ...lastParts, path: hash === -1 ? rest : rest.slice(0, hash) };
+}
+
 function exchange(
-  url: URL,
+  target: Target,
   method: string,
   headers: Record<string, string>,
   body: Buffer | undefined,
@@ -128,8 +162,8 @@ function exchange(
       if (signal?.aborted) finish(signal.reason);
       else finish(new TypeError("fetch failed", { cause: cleanCause(error) }));
     };
-    const send = url.protocol === "https:" ? https.request : http.request;
-    const req = send(url, { method, headers, agent }, (res) => {
+    const send = target.protocol === "https:" ? https.request : http.request;
+    const req = send({ ...target, method, headers, agent }, (res) => {
       const status = res.statusCode ?? 0;
       const responseHeaders = new Headers();
       const rawHeaders = res.rawHeaders;

@@ -12,7 +12,7 @@ import { requestEventsTap } from "./request-events-stage.ts";
 
 /** The request-event listeners of a client's family (made on first use). */
 export function requestRegistryOf(core: ClientCore): Registry<RequestEvent> {
-  return registryOf(core, REQUEST_EVENTS, requestEventsTap);
+  return registryOf(core, REQUEST_EVENTS, (registry) => requestEventsTap(core.clock, registry));
 }
 
 /**

@@ -47,7 +47,7 @@ export interface EventSlot<E> extends EventTap {
  * feeds it.
  *
  * @example
- * const registry = registryOf(core, REQUEST_EVENTS, requestEventsTap);
+ * const registry = registryOf(core, REQUEST_EVENTS, (r) => requestEventsTap(core.clock, r));
  */
 export function registryOf<K extends EventSlotName>(
   core: ClientCore,

@@ -1,6 +1,7 @@
 import { requestIdOf } from "../call-id.ts";
 import { LosantApiError, LosantResponseError } from "../errors.ts";
 import type { Middleware, RequestContext } from "../types.ts";
+import type { Clock } from "../clock.ts";
 import { emit, type Registry } from "./registry.ts";
 import type { RequestEvent } from "./request-event.ts";
 
@@ -13,12 +14,13 @@ function statusOf(error: unknown): number | undefined {
 /**
  * What the pipeline's request-events tap runs while someone listens: `request`, then
  * `response` or `error` with the attempt's duration, and `retry` (with the delay) when the
- * retry stage decides to try again. Reached only through `onRequestEvent`.
+ * retry stage decides to try again. Reached only through `onRequestEvent`. Each event's
+ * `at` is the client's clock (`createClient({ clock })`), as every other time of the client.
  *
  * @example
- * const registry = registryOf(core, REQUEST_EVENTS, requestEventsTap);
+ * const registry = registryOf(core, REQUEST_EVENTS, (r) => requestEventsTap(core.clock, r));
  */
-export function requestEventsTap(registry: Registry<RequestEvent>): Middleware {
+export function requestEventsTap(clock: Clock, registry: Registry<RequestEvent>): Middleware {
   const send = (ctx: RequestContext, type: RequestEvent["type"], more: object = {}): void => {
     const event: RequestEvent = {
       type,
@@ -31,7 +33,7 @@ export function requestEventsTap(registry: Registry<RequestEvent>): Middleware {
       callId: ctx.callId,
       requestId: requestIdOf(ctx.callId, ctx.attempt),
       ...more,
-      at: new Date().toISOString(),
+      at: new Date(clock.now()).toISOString(),
     };
     emit(registry, Object.freeze(event));
   };

@@ -16,7 +16,8 @@ export function tokenCacheOf(core: ClientCore): TokenCache {
 
 /**
  * What the pipeline's token-events tap runs while someone listens: after a successful call
- * it turns `ctx.result` into token events, with `previous` from the client's token cache.
+ * it turns `ctx.result` into token events, with `previous` from the client's token cache,
+ * stamped with the client's clock.
  * It lives here, reached only through `onTokenEvent`, so an app that never listens does
  * not bundle it.
  *
@@ -26,7 +27,7 @@ export function tokenCacheOf(core: ClientCore): TokenCache {
 export function tokenEventsTap(core: ClientCore, registry: Registry<TokenEvent>): Middleware {
   return async (ctx, next) => {
     await next();
-    const at = new Date().toISOString();
+    const at = new Date(core.clock.now()).toISOString();
     const cache = tokenCacheOf(core);
     for (const event of tokenEventsOf(ctx, cache, at)) emit(registry, event);
   };

@@ -110,3 +110,22 @@ export async function cli(
   const code = await runCli(argv, io);
   return { code, stdout: io.stdout(), stderr: io.stderr() };
 }
+
+/** Runs the CLI in process against one server: `input` is stdin, `terminal` what a person types at /dev/tty. */
+export type CliAgainst = (args: string[], input?: string, terminal?: string) => Promise<CliRun>;
+
+/**
+ * The CLI bound to one server's URL and environment, for suites that run many commands.
+ *
+ * @example
+ * const run = cliAgainst(server.url, { LOSANT_API_TOKEN: token });
+ * const r = await run(["audit", "--instance", id]);
+ */
+export function cliAgainst(url: string, env: Record<string, string>): CliAgainst {
+  return (args, input, terminal) =>
+    cli(["--url", url, ...args], {
+      env,
+      ...(input === undefined ? {} : { input }),
+      ...(terminal === undefined ? {} : { terminal }),
+    });
+}
