@@ -212,6 +212,51 @@ async function nodeTests(): Promise<void> {
     });
   });
 
+  test("node: a dispatcher installed before losant-tokens is imported: a ProxyAgent is honoured, undici's plain default is not mistaken for one", async () => {
+    const proxy = await forwardProxy();
+    // The dispatcher is in place before the module graph of losant-tokens is evaluated, as
+    // with a --import preload or a dynamic import after setGlobalDispatcher.
+    const script = (install: string) =>
+      `const undici = await import("undici");
+       ${install}
+       const { createClient, getToken } = await import("./mod.ts");
+       let through = 0;
+       const original = globalThis.fetch;
+       globalThis.fetch = (...args) => (through += 1, original(...args));
+       const client = createClient({ accessToken: process.env.T, url: process.env.U, retry: false });
+       const token = await getToken(client, JSON.parse(process.env.P));
+       console.log(JSON.stringify({ id: token.id, through }));`;
+    const env = { T: accessToken, U: server.url, P: JSON.stringify(params) };
+    try {
+      const proxied = await runNode(
+        script(
+          `undici.setGlobalDispatcher(new undici.ProxyAgent(process.env.PROXY));`,
+        ),
+        { ...env, PROXY: proxy.url },
+      );
+      assert.is(proxied.status, 0, proxied.stderr);
+      assert.equal(JSON.parse(proxied.stdout), {
+        id: params.apiTokenId,
+        through: 1,
+      });
+      assert.equal(
+        proxy.seen,
+        [`CONNECT ${new URL(server.url).host}`],
+        "through the ProxyAgent",
+      );
+      // Importing undici installs its own default Agent when Node's fetch has not loaded yet:
+      // that is no choice of the app's, and node:http stays the default.
+      const plain = await runNode(script(""), env);
+      assert.is(plain.status, 0, plain.stderr);
+      assert.equal(JSON.parse(plain.stdout), {
+        id: params.apiTokenId,
+        through: 0,
+      });
+    } finally {
+      await proxy.close();
+    }
+  });
+
   test("node: with NODE_USE_ENV_PROXY and HTTP_PROXY the default reaches the API through the proxy", async () => {
     const [major, minor] = process.versions.node.split(".").map(Number) as [
       number,

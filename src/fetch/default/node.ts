@@ -9,7 +9,9 @@
  *   Node's fetch honours it with NODE_USE_ENV_PROXY, or through an undici EnvHttpProxyAgent
  *   the app installed; node:http never reads those variables;
  * - an undici dispatcher the app installed with `setGlobalDispatcher` (a ProxyAgent, an Agent
- *   with its own CA, a MockAgent): only Node's fetch sends through it.
+ *   with its own CA, a MockAgent): only Node's fetch sends through it. Installed before
+ *   losant-tokens was imported, only one that is not a plain Agent is recognised (see
+ *   `bypassable`).
  *
  * Chosen per client, at createClient: a client made after the environment changes sees it.
  *
@@ -31,14 +33,31 @@ const PROXY_VARIABLES = [
 /** Where undici (Node's own and the npm package) keeps the dispatcher fetch sends through. */
 const GLOBAL_DISPATCHER = Symbol.for("undici.globalDispatcher.1");
 
-// Reading `Request` loads Node's fetch, which installs its own dispatcher unless the app has
-// installed one already. ky reads it on import anyway, so this costs nothing more, and it
-// makes "Node's own" a fact captured here, whatever order the modules load in.
+// Reading `Request` loads Node's fetch, which installs its own dispatcher unless one is there
+// already. ky reads it on import anyway, so this costs nothing more. What is there now is
+// Node's own, or undici's plain default Agent (importing the npm package installs one), or
+// one the app installed before importing this (a --import preload, a dynamic import after
+// setGlobalDispatcher).
 void globalThis.Request;
-const nodeOwnDispatcher = dispatcher();
+const atLoad = dispatcher();
 
 function dispatcher(): unknown {
   return (globalThis as Record<symbol, unknown>)[GLOBAL_DISPATCHER];
+}
+
+/**
+ * Whether the global dispatcher is one fetch may be bypassed for: the one present when this
+ * module loaded, and a plain undici `Agent` (Node's own, or npm undici's import-time default).
+ * A ProxyAgent, EnvHttpProxyAgent, MockAgent or composed dispatcher is the app's choice
+ * whenever it was installed; so is anything installed after this module loaded. The one case
+ * read as Node's own although the app chose it: a plain Agent it configured (its own CA, say)
+ * and installed before importing losant-tokens; a private CA then fails loudly on TLS.
+ */
+function bypassable(current: unknown): boolean {
+  if (current === undefined) return true; // Node's fetch would make its own default.
+  if (current !== atLoad) return false;
+  return (current as { constructor?: { name?: unknown } }).constructor?.name ===
+    "Agent";
 }
 
 /**
@@ -60,7 +79,7 @@ export function globalFetchReason(
   ) {
     return "--use-env-proxy";
   }
-  if (dispatcher() !== nodeOwnDispatcher) return "setGlobalDispatcher";
+  if (!bypassable(dispatcher())) return "setGlobalDispatcher";
   return undefined;
 }
 
