@@ -3,7 +3,7 @@
  * one that imports every export of the core entry point, and the same getToken call with the
  * official client; sizes minified and gzipped. Two more figures say where the getToken
  * app's bytes come from: its minified bytes by origin (esbuild's metafile), and the floor,
- * an app of the dependencies alone (ky and the leanest valibot that can check
+ * an app of the dependencies alone (ky, p-retry, and the leanest valibot that can check
  * getToken's params) with no code of ours at all.
  *
  * Usage: node --import tsx bench/bundle-size.ts
@@ -34,12 +34,13 @@ getToken(client, { instanceId: "a", apiTokenId: "b" }).then(console.log);`,
     source: `import * as all from "./mod.ts";\nconsole.log(all);`,
   },
   {
-    app: "floor: ky + lean valibot, no code of ours",
+    app: "floor: ky + p-retry + lean valibot, no code of ours",
     source: `import ky from "ky";
+import pRetry from "p-retry";
 import { object, optional, pipe, regex, safeParse, string } from "valibot";
 const id = pipe(string(), regex(/^[A-Fa-f\\d]{24}$/));
 const params = object({ instanceId: id, apiTokenId: id, _links: optional(string()) });
-console.log(safeParse(params, {}), ky.create({}));`,
+console.log(safeParse(params, {}), ky.create({}), pRetry);`,
   },
   {
     app: "losant-rest: instanceApiToken.get",
@@ -79,12 +80,16 @@ export async function measureBundles(): Promise<BundleResult[]> {
   return results;
 }
 
-/** Output bytes grouped by package, or "losant-tokens". */
+/** Output bytes grouped by package (p-retry with its is-network-error), or "losant-tokens". */
 function bytesByOrigin(inputs: Record<string, { bytesInOutput: number }>): Record<string, number> {
   const groups: Record<string, number> = {};
   for (const [path, { bytesInOutput }] of Object.entries(inputs)) {
     const pkg = path.replaceAll("\\", "/").match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1];
-    const origin = pkg ?? "losant-tokens";
+    const origin = pkg === undefined
+      ? "losant-tokens"
+      : pkg === "is-network-error"
+      ? "p-retry"
+      : pkg;
     groups[origin] = (groups[origin] ?? 0) + bytesInOutput;
   }
   return groups;

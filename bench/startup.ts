@@ -38,7 +38,7 @@ function probes(): Probe[] {
     module: specifier,
     args: ["--input-type=module", "-e", timed(specifier)],
   });
-  return [ours, alone("losant-rest"), alone("ky"), alone("valibot")];
+  return [ours, alone("losant-rest"), alone("ky"), alone("valibot"), alone("p-retry")];
 }
 
 /** Imports each module in `rounds` fresh processes, alternating between them. */

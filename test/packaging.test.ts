@@ -183,7 +183,7 @@ const PEERS_BY_ENTRY: Record<string, readonly string[]> = {
 };
 
 /** The core app's whole install, beside losant-tokens itself. */
-const CORE_INSTALL = ["ky", "valibot"];
+const CORE_INSTALL = ["is-network-error", "ky", "p-retry", "valibot"];
 
 // esbuild's output: static imports and re-exports at the top of a line, lazy import("...").
 const STATIC_IMPORT = /^(?:import|export)\s*(?:[\w$*\s{},]*?\s*from\s*)?"([^"]+)";$/gm;
@@ -213,7 +213,7 @@ function packagesImportedBy(file: string, seen = new Set<string>()): Set<string>
 
 test("each entry imports only the dependencies and its own optional peers", () => {
   const dependencies = Object.keys(pkg.dependencies).sort();
-  assert.equal(dependencies, ["ky", "valibot"], "the package's dependencies");
+  assert.equal(dependencies, ["ky", "p-retry", "valibot"], "the package's dependencies");
   const peers = Object.keys(pkg.peerDependencies).sort();
   assert.equal(peers, [...new Set(Object.values(PEERS_BY_ENTRY).flat())].sort());
   for (const peer of peers) {
@@ -232,7 +232,7 @@ test("each entry imports only the dependencies and its own optional peers", () =
   assert.equal(cli.filter((n) => !dependencies.includes(n)), [], "the CLI's imports");
 });
 
-test("a core app installs losant-tokens plus ky and valibot only", () => {
+test("a core app installs losant-tokens plus ky, p-retry, is-network-error and valibot only", () => {
   // The lockfile's view of the dependency tree, as npm resolves it for an app: dependencies
   // and non-optional peers, transitively. Optional peers (ours, valibot's typescript) are
   // never installed for the app.

@@ -1,7 +1,7 @@
 /**
  * The package as an app gets it: the tarball `npm pack` makes, unpacked into a fresh app
- * whose node_modules holds nothing but the package's own dependencies (ky and
- * valibot; linked from this repo's install, so no registry is needed).
+ * whose node_modules holds nothing but the package's own dependencies (ky, p-retry,
+ * is-network-error, valibot; linked from this repo's install, so no registry is needed).
  * Then, in a child of the runtime under test (`node` on PATH is the Node version under test):
  * the core calls the embedded server, a batch job runs and streams without rxjs, the events
  * entry fails with the runtime's own "cannot find package 'rxjs'", a CommonJS app require()s
@@ -22,7 +22,7 @@ import { startFakeLosant } from "../src/testing/mod.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RUNTIME = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
-const CORE_INSTALL = ["ky", "valibot"];
+const CORE_INSTALL = ["is-network-error", "ky", "p-retry", "valibot"];
 
 let app = "";
 

@@ -1,3 +1,4 @@
+import pRetry from "p-retry";
 import {
   LosantApiError,
   LosantError,
@@ -26,11 +27,11 @@ export function retryClock(clock: Clock, random: () => number = Math.random): Re
 const defaultClock: RetryClock = retryClock(systemClock);
 
 /**
- * The retry stage: runs `attempt` until it succeeds or the policy gives up. The loop is
- * ours (it was p-retry's, run with no delays of its own: ours wait for a `Retry-After` or
- * a deadline, which p-retry's cannot, so all it kept was the count, for 1.2 KB gzipped in
- * every bundle): `shouldRetry` (asked only when a retry is left) classifies the error,
- * computes the delay and sleeps on an abortable timer.
+ * The retry stage: runs `attempt` until it succeeds or the policy gives up. p-retry owns
+ * the loop and the attempt count; the delays are ours, because p-retry's depend only on
+ * the attempt number and cannot wait for a `Retry-After` or a deadline. So p-retry runs
+ * with `minTimeout: 0`, and `shouldRetry` (called only when a retry is left) classifies
+ * the error, computes the delay and sleeps on an abortable timer.
  *
  * A caller's abort rejects with `signal.reason` unchanged. The last attempt's own error is
  * thrown, with `attempts` and `previousErrors` set. What the action declares decides the
@@ -48,8 +49,8 @@ export async function runAttempts(
   clock: RetryClock = defaultClock,
 ): Promise<void> {
   ctx.attempt = 1;
-  // The first attempt runs outside the retry loop: a call that succeeds at once allocates
-  // nothing for retrying.
+  // The first attempt runs outside p-retry, which costs several µs per call on Node even
+  // when nothing fails; a call that succeeds at once allocates nothing for retrying.
   try {
     return await attempt();
   } catch (error) {
@@ -77,8 +78,8 @@ function unresendable(ctx: RequestContext, error: unknown): LosantOutcomeUnknown
 }
 
 /**
- * Everything after a failed first attempt: attempt n + 1 runs when retry n is left and the
- * policy says so, until one succeeds. A caller's abort stops it between any two steps.
+ * Everything after a failed first attempt. p-retry is handed that failure as its own
+ * attempt 1, so it still counts every attempt and owns every decision.
  */
 async function retryAfter(
   first: unknown,
@@ -92,13 +93,30 @@ async function retryAfter(
   let outcomeUnknown = isOutcomeUnknown(first);
   const onNotFound = ctx.semantics.notFoundAfterUnknown;
 
-  /** Whether to make attempt `failed + 1`; after the wait, when it says yes. */
-  const shouldRetry = async (error: unknown, failed: number): Promise<boolean> => {
-    if (failed > options.retries) return false;
+  const input = async (attemptNumber: number): Promise<void> => {
+    if (attemptNumber === 1) throw first;
+    ctx.attempt = attemptNumber;
+    try {
+      await attempt();
+    } catch (error) {
+      if (outcomeUnknown && onNotFound !== "not-found" && isNotFound(error)) {
+        // An earlier attempt reached the server and did the work; only the answer was lost.
+        ctx.result = onNotFound.applied;
+        return;
+      }
+      const unknown = unresendable(ctx, error);
+      if (unknown !== undefined) throw unknown;
+      failures.push(error);
+      if (isOutcomeUnknown(error)) outcomeUnknown = true;
+      throw error;
+    }
+  };
+
+  const shouldRetry = async ({ error, attemptNumber }: { error: Error; attemptNumber: number }) => {
     if (ctx.signal?.aborted || error instanceof LosantOutcomeUnknownError) return false;
     const now = clock.now();
     const decision = decideRetry(error, options, {
-      retry: failed,
+      retry: attemptNumber,
       now,
       random: clock.random,
       deadline: ctx.deadline,
@@ -109,9 +127,9 @@ async function retryAfter(
       throw new LosantRetryAfterError(source, new Date(decision.retryAt), options.maxRetryAfter);
     }
     const info: RetryInfo = {
-      attempt: failed + 1,
+      attempt: attemptNumber + 1,
       delayMs: decision.delayMs,
-      reason: error as Error,
+      reason: error,
     };
     options.onRetry?.(info);
     ctx.onRetry?.(info);
@@ -119,35 +137,19 @@ async function retryAfter(
     return true;
   };
 
-  let error = first;
   try {
-    while (await shouldRetry(error, ctx.attempt)) {
-      ctx.signal?.throwIfAborted();
-      ctx.attempt += 1;
-      try {
-        await attempt();
-        ctx.signal?.throwIfAborted();
-        return;
-      } catch (thrown) {
-        if (ctx.signal?.aborted) throw thrown;
-        if (outcomeUnknown && onNotFound !== "not-found" && isNotFound(thrown)) {
-          // An earlier attempt reached the server and did the work; only the answer was lost.
-          ctx.result = onNotFound.applied;
-          return;
-        }
-        const unknown = unresendable(ctx, thrown);
-        if (unknown !== undefined) throw unknown;
-        failures.push(thrown);
-        if (isOutcomeUnknown(thrown)) outcomeUnknown = true;
-        error = thrown;
-      }
-    }
-  } catch (thrown) {
+    await pRetry(input, {
+      retries: options.retries,
+      minTimeout: 0,
+      maxTimeout: 0,
+      randomize: false,
+      signal: ctx.signal,
+      shouldRetry,
+    });
+  } catch (error) {
     if (ctx.signal?.aborted) throw ctx.signal.reason;
-    throw finalError(thrown, failures, ctx.attempt);
+    throw finalError(error, failures, ctx.attempt);
   }
-  if (ctx.signal?.aborted) throw ctx.signal.reason;
-  throw finalError(error, failures, ctx.attempt);
 }
 
 function isNotFound(error: unknown): boolean {
@@ -155,8 +157,9 @@ function isNotFound(error: unknown): boolean {
 }
 
 /**
- * The error the call rejects with: the last attempt's own error, or our own verdict
- * (LosantRetryAfterError, LosantOutcomeUnknownError), or whatever an `onRetry` hook threw.
+ * The error the call rejects with: the last attempt's own error (p-retry wraps a thrown
+ * non-Error in a TypeError; the original is what the caller should see), or our own
+ * verdict (LosantRetryAfterError), or whatever an `onRetry` hook threw.
  */
 function finalError(thrown: unknown, failures: readonly unknown[], attempts: number): unknown {
   const last = failures.at(-1);
