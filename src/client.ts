@@ -6,11 +6,11 @@ import type { RequestEvent } from "./listeners/request-event.ts";
 import type { TokenCache } from "./listeners/token-cache.ts";
 import type { TokenEvent } from "./listeners/token-event.ts";
 import { type ClientOptions, type ClientSettings, clientSettings } from "./options.ts";
-import { ClientOptionsSchema } from "./schemas/client-options.ts";
+import { parseClientOptions } from "./schemas/client-options.ts";
 import { createScrubber, type Scrubber } from "./scrub.ts";
 import { createTransport } from "./transport.ts";
+import { defaultFetch } from "./fetch/default/select.ts";
 import { LosantValidationError } from "./errors.ts";
-import { parseParams } from "./validate.ts";
 import { VERSION } from "./version.ts";
 import { type Clock, systemClock } from "./clock.ts";
 
@@ -72,7 +72,7 @@ export function coreOf(client: Client): ClientCore {
  * const token = await getToken(client, { instanceId, apiTokenId });
  */
 export function createClient(options: ClientOptions): Client {
-  const checked = parseParams(ClientOptionsSchema, options, "createClient", "options");
+  const checked = parseClientOptions(options);
   const http: KyInstance = ky.create({
     retry: 0,
     throwHttpErrors: false,
@@ -81,7 +81,14 @@ export function createClient(options: ClientOptions): Client {
   const settings = clientSettings(checked, `losant-tokens/${VERSION}`);
   const scrubber = createScrubber(checked.accessToken);
   return makeClient(settings, {
-    transport: createTransport(settings.url, checked.accessToken, http, checked.fetch, scrubber),
+    // The fetch option, else this runtime's default (httpFetch on Node, its own fetch elsewhere).
+    transport: createTransport(
+      settings.url,
+      checked.accessToken,
+      http,
+      checked.fetch ?? defaultFetch(),
+      scrubber,
+    ),
     logger: checked.logger,
     scrubber,
     clock: checked.clock ?? systemClock,

@@ -20,20 +20,23 @@ export interface ErrorContext {
   cause?: unknown;
 }
 
+// Fields without an initializer are `declare`d and set by the constructors: a plain field
+// declaration is emitted as code that first sets it to undefined (bytes in every bundle).
+
 /** The base class: `err instanceof LosantError` catches everything this library throws. */
 export class LosantError extends Error {
   /** Always `"LosantError"`, for logs and for checks that cannot use `instanceof`. */
   override name = "LosantError";
   /** The action that failed, e.g. `deleteToken`; absent for errors raised outside a call. */
-  readonly action?: string;
+  declare readonly action?: string;
   /** The HTTP method of the failed request. */
-  readonly method?: string;
+  declare readonly method?: string;
   /** The request path below the base URL, e.g. `/instances/{id}/tokens/{id}`. */
-  readonly path?: string;
+  declare readonly path?: string;
   /** The `x-request-id` of the last attempt, to find it in server logs. */
-  requestId?: string;
+  declare requestId?: string;
   /** How many attempts were made before this error was thrown. */
-  attempts?: number;
+  declare attempts?: number;
   /**
    * The errors of the earlier attempts, oldest first, when the call was retried. Declared
    * only, so an error that was not retried has no such key at all.
@@ -70,7 +73,7 @@ export class LosantValidationError extends LosantError {
   /** Always `"LosantValidationError"`, for logs and for checks that cannot use `instanceof`. */
   override name = "LosantValidationError";
   /** Every failed rule, in the order the schema checked them. */
-  readonly issues: readonly ValidationIssue[];
+  declare readonly issues: readonly ValidationIssue[];
 
   /** `subject` says what was invalid: the call's params (default) or its options. */
   constructor(
@@ -89,14 +92,14 @@ export class LosantApiError extends LosantError {
   /** Always `"LosantApiError"`, for logs and for checks that cannot use `instanceof`. */
   override name = "LosantApiError";
   /** The HTTP status the API answered, e.g. 404 or 429. */
-  readonly statusCode: number;
+  declare readonly statusCode: number;
   /** Losant's error type, e.g. `NotFound`, `Unauthorized`, `TooManyRequests`. */
-  readonly type: string;
+  declare readonly type: string;
   /**
    * The raw `Retry-After` header, when the server sent one; on a 429 without it, the seconds
    * Losant's message names ("Retry in 3 seconds").
    */
-  readonly retryAfter?: string;
+  declare readonly retryAfter?: string;
 
   /**
    * Makes an error for an answered status; `type` is Losant's error type, `message` its (scrubbed)
@@ -144,7 +147,7 @@ export class LosantTimeoutError extends LosantError {
    * The limit that ran out, in milliseconds: the per-attempt `timeout` or what was left of the
    * call's deadline.
    */
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
 
   /** Makes a timeout error; `timeoutMs` is the limit that ran out. */
   constructor(message: string, timeoutMs: number, context: ErrorContext = {}) {
@@ -158,7 +161,7 @@ export class LosantResponseError extends LosantError {
   /** Always `"LosantResponseError"`, for logs and for checks that cannot use `instanceof`. */
   override name = "LosantResponseError";
   /** The HTTP status of the unexpected response, when one arrived. */
-  readonly statusCode?: number;
+  declare readonly statusCode?: number;
 
   /** Makes an error for a response that broke the API's contract. */
   constructor(message: string, context: ErrorContext & { statusCode?: number } = {}) {
@@ -175,7 +178,7 @@ export class LosantRetryAfterError extends LosantApiError {
   /** Always `"LosantRetryAfterError"`, for logs and for checks that cannot use `instanceof`. */
   override name = "LosantRetryAfterError";
   /** The moment the server said to come back. */
-  readonly retryAt: Date;
+  declare readonly retryAt: Date;
 
   /** Wraps the API error that asked for the wait; `source` becomes `cause`. */
   constructor(source: LosantApiError, retryAt: Date, maxRetryAfterMs: number) {

@@ -220,6 +220,46 @@ test("createClient rejects a missing token, a malformed url, plain http to a rem
   createClient({ accessToken: "t", url: "http://proxy.internal", allowInsecureHttp: true });
 });
 
+test("false-or options: false passes, anything else meets the object's (or string's) own rules", () => {
+  const issuesOf = (options: Record<string, unknown>) => {
+    try {
+      createClient({ accessToken: "t", ...options } as never);
+    } catch (error) {
+      assert.instance(error, LosantValidationError);
+      return (error as LosantValidationError).issues.map((i) => [i.path, i.rule, i.message]);
+    }
+    return assert.unreachable(`accepted ${Object.keys(options)}`);
+  };
+  assert.ok(createClient({ accessToken: "t", retry: false, userAgent: false }));
+  assert.equal(issuesOf({ retry: 5 }), [[
+    "retry",
+    "strict_object",
+    "must be false or an object of only retries, minTimeout, maxTimeout, factor, maxRetryAfter, onRetry",
+  ]]);
+  assert.equal(issuesOf({ retry: { retries: -1 } }), [[
+    "retry.retries",
+    "min_value",
+    "must be at least 0",
+  ]]);
+  assert.equal(issuesOf({ userAgent: true }), [[
+    "userAgent",
+    "literal",
+    "must be false or a header-safe string",
+  ]]);
+  assert.equal(issuesOf({ userAgent: "" }), [["userAgent", "min_length", "must not be empty"]]);
+  // The https rule spans two fields: it runs once both have passed, and names the url.
+  assert.equal(issuesOf({ url: "http://api.losant.com" }), [[
+    "url",
+    "check",
+    "must be https: (plain http: is only allowed to a loopback host, or with allowInsecureHttp: true)",
+  ]]);
+  assert.equal(issuesOf({ url: "http://api.losant.com", allowInsecureHttp: "yes" }), [[
+    "allowInsecureHttp",
+    "boolean",
+    "must be a boolean",
+  ]]);
+});
+
 const respondWith = (body: string, status = 200) =>
   createClient({
     accessToken: "t",

@@ -98,11 +98,17 @@ export function statusOf(error: unknown): number | undefined {
   return typeof status === "number" ? status : undefined;
 }
 
-/** A one-line human message for a record, pino's `msg`. */
-export function requestMessage(record: RequestRecord): string {
-  const outcome = record.error
+/** What became of an attempt or call: the error's class and status, or the status. */
+export function outcomeOf(record: RequestRecord): string {
+  return record.error
     ? `${record.error.type}${record.status ? ` ${record.status}` : ""}`
     : String(record.status ?? "ok");
+}
+
+/** A one-line human message for a record, pino's `msg`. */
+export function requestMessage(record: RequestRecord): string {
   const took = record.durationMs === undefined ? "" : ` ${record.durationMs} ms`;
-  return `${record.action} ${record.method} ${record.path} → ${outcome}${took} (attempt ${record.attempt})`;
+  return `${record.action} ${record.method} ${record.path} → ${
+    outcomeOf(record)
+  }${took} (attempt ${record.attempt})`;
 }

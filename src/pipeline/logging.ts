@@ -1,6 +1,6 @@
 import { requestIdOf } from "../call-id.ts";
 import { enabled, type Logger } from "../logging/logger.ts";
-import { requestMessage, requestRecord } from "../logging/log-record.ts";
+import { outcomeOf, requestMessage, requestRecord } from "../logging/log-record.ts";
 import type { Middleware } from "../types.ts";
 import type { RetryInfo } from "./retry-options.ts";
 
@@ -46,6 +46,7 @@ export function attemptLoggingStage(logger: Logger): Middleware {
  */
 export function callLoggingStage(logger: Logger): Middleware {
   return async (ctx, next) => {
+    const head = `${ctx.action} ${ctx.method} ${ctx.path}`;
     if (enabled(logger, "warn")) {
       const previous = ctx.onRetry;
       ctx.onRetry = (info: RetryInfo) => {
@@ -60,8 +61,7 @@ export function callLoggingStage(logger: Logger): Middleware {
         };
         logger.warn(
           record,
-          `${ctx.action} ${ctx.method} ${ctx.path} attempt ${failed} failed (${record.error?.type}` +
-            `${record.status ? ` ${record.status}` : ""}); retrying in ${info.delayMs} ms`,
+          `${head} attempt ${failed} failed (${outcomeOf(record)}); retrying in ${info.delayMs} ms`,
         );
       };
     }
@@ -72,11 +72,11 @@ export function callLoggingStage(logger: Logger): Middleware {
       const level = aborted ? "debug" : "error";
       if (enabled(logger, level)) {
         const record = requestRecord(ctx, { error });
-        const verb = aborted ? "aborted" : "failed";
         logger[level](
           record,
-          `${ctx.action} ${ctx.method} ${ctx.path} ${verb} after ${ctx.attempt} attempt(s): ` +
-            `${record.error?.type}${record.status ? ` ${record.status}` : ""}`,
+          `${head} ${aborted ? "aborted" : "failed"} after ${ctx.attempt} attempt(s): ${
+            outcomeOf(record)
+          }`,
         );
       }
       throw error;

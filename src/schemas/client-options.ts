@@ -4,6 +4,8 @@ import type { RetryInfo, RetryOptions } from "../pipeline/retry-options.ts";
 import { isLogger, type Logger } from "../logging/logger.ts";
 import { type Clock, isClock } from "../clock.ts";
 import type { CallOptions, ClientOptions } from "../options.ts";
+import { LosantValidationError, type ValidationIssue } from "../errors.ts";
+import { parseParams } from "../validate.ts";
 import { HEADER_TEXT_MESSAGE, headerValue, inputObject } from "./input.ts";
 
 /**
@@ -11,6 +13,10 @@ import { HEADER_TEXT_MESSAGE, headerValue, inputObject } from "./input.ts";
  * Strict: an unknown key is an error that names it ("did you mean url?"). The interfaces
  * they check are documented in `options.ts` and `pipeline/retry-options.ts`; the `Same`
  * checks at the bottom fail to compile when a schema and its interface drift apart.
+ *
+ * `false | {...}` is a `v.lazy` that picks the schema by the value rather than a `v.union`
+ * that tries both: the issues are the picked schema's own, with their paths, and the bundle
+ * carries no union machinery (every app that makes a client ships these schemas).
  */
 
 const isLoopback = (hostname: string): boolean =>
@@ -45,12 +51,9 @@ const retryOptions = inputObject(
 /** RetryOptions, checked. */
 export const RetryOptionsSchema: v.GenericSchema<RetryOptions> = retryOptions;
 
-const retry = v.optional(
-  v.union(
-    [v.literal(false), RetryOptionsSchema],
-    "must be false or an object of only retries, minTimeout, maxTimeout, factor, maxRetryAfter, onRetry",
-  ),
-);
+const FALSE = v.literal(false);
+
+const retry = v.optional(v.lazy((x) => x === false ? FALSE : RetryOptionsSchema));
 
 const timeout = v.optional(
   v.pipe(v.number("must be a number"), v.minValue(0, "must be at least 0 (0: no timeout)")),
@@ -69,8 +72,8 @@ export const callOptionEntries = {
   signal: v.optional(v.custom<AbortSignal>(isAbortSignal, "must be an AbortSignal")),
   timeout,
   deadline: v.optional(
-    v.union(
-      [nonNegative, v.pipe(v.date(), v.check((d) => !Number.isNaN(d.getTime())))],
+    v.custom<number | Date>(
+      (d) => d instanceof Date ? !Number.isNaN(d.getTime()) : typeof d === "number" && d >= 0,
       "must be a duration in ms or a valid Date",
     ),
   ),
@@ -98,62 +101,80 @@ const url = v.pipe(
   ),
 );
 
-const clientOptions = v.pipe(
-  inputObject(
-    {
-      accessToken: v.pipe(
-        v.string("is required: a Losant API access token (a string)"),
-        // No whitespace either: a token is one word.
-        v.regex(/^[\x21-\x7e\xa1-\xff]+$/, `must not be empty; ${HEADER_TEXT_MESSAGE}, no spaces`),
-      ),
-      url: v.optional(url),
-      allowInsecureHttp: v.optional(v.boolean("must be a boolean")),
-      acceptVersion: v.optional(headerValue(255)),
-      losantdomain: v.optional(headerValue(255)),
-      userAgent: v.optional(
-        v.union([v.literal(false), headerValue(1024)], "must be false or a header-safe string"),
-      ),
-      timeout,
-      retry,
-      middleware: v.optional(
-        v.array(fn<Middleware>("must be a middleware function"), "must be an array"),
-      ),
-      fetch: v.optional(fn<typeof fetch>("must be a fetch function")),
-      logger: v.optional(
-        v.custom<Logger>(
-          isLogger,
-          "must be a logger: an object with debug, info, warn and error functions (pino fits)",
-        ),
-      ),
-      eventCache: v.optional(
-        v.pipe(
-          v.number("must be a number"),
-          v.integer("must be an integer"),
-          v.minValue(0, "must be at least 0"),
-        ),
-      ),
-      clock: v.optional(
-        v.custom<Clock>(isClock, "must be a clock: an object with now and setTimer"),
-      ),
-    },
-    "must be an object of client options (accessToken, url, ...)",
-  ),
-  // A bearer token over plain http can be read by anyone on the path; loopback is exempt
-  // because that is where the embedded server and local proxies live.
-  v.forward(
-    v.check(
-      (o) =>
-        o.url === undefined || o.allowInsecureHttp === true ||
-        new URL(o.url).protocol === "https:" ||
-        isLoopback(new URL(o.url).hostname),
-      "must be https: (plain http: is only allowed to a loopback host, or with allowInsecureHttp: true)",
+const USER_AGENT = headerValue(1024);
+const NO_USER_AGENT = v.literal(false, "must be false or a header-safe string");
+
+const clientOptions = inputObject(
+  {
+    accessToken: v.pipe(
+      v.string("is required: a Losant API access token (a string)"),
+      // No whitespace either: a token is one word.
+      v.regex(/^[\x21-\x7e\xa1-\xff]+$/, `must not be empty; ${HEADER_TEXT_MESSAGE}, no spaces`),
     ),
-    ["url"],
-  ),
+    url: v.optional(url),
+    allowInsecureHttp: v.optional(v.boolean("must be a boolean")),
+    acceptVersion: v.optional(headerValue(255)),
+    losantdomain: v.optional(headerValue(255)),
+    userAgent: v.optional(
+      v.lazy((x) => typeof x === "string" ? USER_AGENT : NO_USER_AGENT),
+    ),
+    timeout,
+    retry,
+    middleware: v.optional(
+      v.array(fn<Middleware>("must be a middleware function"), "must be an array"),
+    ),
+    fetch: v.optional(fn<typeof fetch>("must be a fetch function")),
+    logger: v.optional(
+      v.custom<Logger>(
+        isLogger,
+        "must be a logger: an object with debug, info, warn and error functions (pino fits)",
+      ),
+    ),
+    eventCache: v.optional(
+      v.pipe(
+        v.number("must be a number"),
+        v.integer("must be an integer"),
+        v.minValue(0, "must be at least 0"),
+      ),
+    ),
+    clock: v.optional(
+      v.custom<Clock>(isClock, "must be a clock: an object with now and setTimer"),
+    ),
+  },
+  "must be an object of client options (accessToken, url, ...)",
 );
 
-/** createClient's options, checked. `accessToken` and `url` are checked here, before any call. */
+/**
+ * createClient's options, checked field by field; {@link parseClientOptions} adds the rule
+ * between two fields (`url` must be https: unless `allowInsecureHttp`).
+ */
 export const ClientOptionsSchema: v.GenericSchema<ClientOptions> = clientOptions;
+
+const INSECURE_URL: readonly ValidationIssue[] = [{
+  path: "url",
+  rule: "check",
+  message:
+    "must be https: (plain http: is only allowed to a loopback host, or with allowInsecureHttp: true)",
+}];
+
+/**
+ * createClient's options, checked before any call, or a LosantValidationError. A bearer token
+ * over plain http can be read by anyone on the path; loopback is exempt because that is where
+ * the embedded server and local proxies live. The rule runs once every field has passed (as a
+ * `v.forward` in the schema's pipe would, for 0.2 KB gzipped less).
+ *
+ * @example
+ * const checked = parseClientOptions({ accessToken, url: "https://api.losant.com" });
+ */
+export function parseClientOptions(options: unknown): ClientOptions {
+  const checked = parseParams(ClientOptionsSchema, options, "createClient", "options");
+  const url = checked.url === undefined ? undefined : new URL(checked.url);
+  if (
+    url !== undefined && url.protocol !== "https:" && checked.allowInsecureHttp !== true &&
+    !isLoopback(url.hostname)
+  ) throw new LosantValidationError(INSECURE_URL, { action: "createClient" }, "options");
+  return checked;
+}
 
 // Compile-time ties: each schema accepts exactly its interface. The annotations above only
 // check one way (what the schema produces fits the interface); these check both.
