@@ -24,6 +24,11 @@ const DIST = join(ROOT, "dist");
 // Every entry of package.json's exports and bin, by its source (deno.json maps the same).
 const denoJson = JSON.parse(readFileSync(join(ROOT, "deno.json"), "utf8"));
 const entries = Object.values(denoJson.exports as Record<string, string>);
+// The default fetch of each runtime (src/fetch/default/select.ts): built as files of their
+// own and left as the import "#default-fetch", which the installed package.json's `imports`
+// maps by export condition when the app runs (node:http only on Node).
+const DEFAULT_FETCHES = ["./src/fetch/default/node.ts", "./src/fetch/default/runtime.ts"];
+const chosenAtRunTime = ["#default-fetch"];
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
 // The CLI imports these from the installed package's dependencies; everything else it uses
 // is bundled into dist/src/cli/.
@@ -40,7 +45,7 @@ if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 await build({
   absWorkingDir: ROOT,
-  entryPoints: entries,
+  entryPoints: [...entries, ...DEFAULT_FETCHES],
   outdir: DIST,
   outbase: ".",
   bundle: true,
@@ -49,6 +54,7 @@ await build({
   platform: "neutral",
   target: "es2022",
   packages: "external",
+  external: chosenAtRunTime,
   chunkNames: "chunks/[name]-[hash]",
   logLevel: "warning",
 });
@@ -64,7 +70,7 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  external: installed,
+  external: [...installed, ...chosenAtRunTime],
   chunkNames: "src/cli/chunks/[name]-[hash]",
   // pino and cli-progress are CommonJS: their require() of node builtins needs a real one.
   banner: {

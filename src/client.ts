@@ -10,6 +10,7 @@ import { type ClientOptions, type ClientSettings, clientSettings } from "./optio
 import { parseClientOptions } from "./schemas/client-options.ts";
 import { createScrubber, type Scrubber } from "./scrub.ts";
 import { createTransport } from "./transport.ts";
+import { defaultFetch } from "./fetch/default/select.ts";
 import { LosantValidationError } from "./errors.ts";
 import { VERSION } from "./version.ts";
 import { type Clock, systemClock } from "./clock.ts";
@@ -84,7 +85,14 @@ export function createClient(options: ClientOptions): Client {
   const settings = clientSettings(checked, `losant-tokens/${VERSION}`);
   const scrubber = createScrubber(checked.accessToken);
   return makeClient(settings, {
-    transport: createTransport(settings.url, checked.accessToken, http, checked.fetch, scrubber),
+    // The fetch option, else this runtime's default (httpFetch on Node, its own fetch elsewhere).
+    transport: createTransport(
+      settings.url,
+      checked.accessToken,
+      http,
+      checked.fetch ?? defaultFetch(),
+      scrubber,
+    ),
     scrubber,
     clock: checked.clock ?? systemClock,
     shared: {},

@@ -3,8 +3,9 @@
  * connection closes before the response starts. For a DELETE the server had already
  * applied, the resend gets 404, and the caller would see "not found" for a delete that
  * worked, on the first attempt, with no sign a second request was made. A request on a
- * connection of its own is never resent, so DELETEs go on one there. Node's fetch (undici)
- * never resends, so Node keeps its pooled connections.
+ * connection of its own is never resent, so DELETEs go on one there. Node's default fetch
+ * (httpFetch, node:http) and Node's global fetch (undici) never resend, so Node keeps its pooled
+ * connections.
  *
  * The cost is one connection set-up (TCP, and TLS on https) per delete, on Deno and Bun only.
  */

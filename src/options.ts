@@ -47,7 +47,11 @@ export interface ClientOptions {
   retry?: RetryOptions | false;
   /** Middleware run on every call, in order (default none). */
   middleware?: Middleware[];
-  /** The fetch to send with (default `globalThis.fetch`, looked up per call). */
+  /**
+   * The fetch to send with. Default: on Node, `httpFetch` from `losant-tokens/http-fetch`
+   * (node:http, keep-alive), or `globalThis.fetch` while a proxy variable or an undici global
+   * dispatcher is set; on Deno, Bun and elsewhere, `globalThis.fetch`, looked up per call.
+   */
   fetch?: typeof fetch;
   /**
    * Removed in 0.2.0: log with `withLogging(createClient(options), logger)`, so that apps that

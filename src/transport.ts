@@ -22,15 +22,14 @@ export function createTransport(
   baseUrl: string,
   accessToken: string,
   http: KyInstance,
-  customFetch?: typeof fetch,
+  send: typeof fetch,
   scrubber?: Scrubber,
 ): Terminal {
   const authorization = `Bearer ${accessToken}`;
-  const direct = takesSignalDirectly(customFetch);
+  const direct = takesSignalDirectly(send);
   return async (ctx) => {
     const signal = ctx.attemptSignal ?? ctx.signal;
     const fresh = ctx.semantics.ownConnection ? freshConnectionInit() : undefined;
-    const send = customFetch ?? globalFetch;
     let status: number;
     let responseHeaders: Headers;
     let text: string;
@@ -96,12 +95,9 @@ export function createTransport(
  * global fetch does not qualify: its Request follows a signal only through a WeakRef, so
  * the signal must reach it on ky's Request, which the transport keeps reachable.
  */
-function takesSignalDirectly(f: typeof fetch | undefined): boolean {
-  return f !== undefined && (f as unknown as Record<symbol, unknown>)[DIRECT_SIGNAL] === true;
+function takesSignalDirectly(f: typeof fetch): boolean {
+  return (f as unknown as Record<symbol, unknown>)[DIRECT_SIGNAL] === true;
 }
-
-// Looked up per call, as ky itself does, so a fetch installed later is the one used.
-const globalFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);
 
 function buildUrl(baseUrl: string, path: string, query: Record<string, string>): string {
   const search = new URLSearchParams(query).toString();

@@ -31,6 +31,8 @@ interface PackageJson {
   main: string;
   types: string;
   exports: Record<string, ExportTarget>;
+  /** Internal names chosen by export condition, e.g. `#default-fetch`. */
+  imports: Record<string, Record<string, string>>;
   bin: Record<string, string>;
   engines: Record<string, string>;
   dependencies: Record<string, string>;
@@ -74,7 +76,8 @@ test("deno.json and package.json declare the same entry points, version and lice
 
 test("deno.json imports use the same version ranges as package.json", () => {
   const ranges = { ...pkg.dependencies, ...pkg.devDependencies };
-  const entries = Object.entries(denoJson.imports);
+  // `#` names are the package's own files (the test below), not dependencies.
+  const entries = Object.entries(denoJson.imports).filter(([name]) => !name.startsWith("#"));
   assert.ok(entries.length > 0);
   for (const [specifier, target] of entries) {
     const match = /^npm:\/?((?:@[^/@]+\/)?[^/@]+)@([^/]+)\/?$/.exec(target);
@@ -83,6 +86,29 @@ test("deno.json imports use the same version ranges as package.json", () => {
     assert.is(specifier.replace(/\/$/, ""), name, `imports key ${specifier} names ${name}`);
     assert.is(range, ranges[name!], `range of ${name} in deno.json vs package.json`);
   }
+});
+
+test("#default-fetch is mapped alike for the sources, dist/ and Deno: node:http only on Node", () => {
+  const sources = JSON.parse(
+    readFileSync(join(ROOT, "src/fetch/default/package.json"), "utf8"),
+  ) as { imports: Record<string, Record<string, string>> };
+  const bySource = sources.imports["#default-fetch"]!;
+  const byDist = pkg.imports["#default-fetch"]!;
+  // Deno and Bun also resolve `node`, so they must come first: conditions are tried in the
+  // order of the keys.
+  const order = ["deno", "bun", "node", "default"];
+  assert.equal(Object.keys(bySource), order, "src/fetch/default/package.json conditions");
+  assert.equal(Object.keys(byDist), order, "package.json imports conditions");
+  for (const condition of order) {
+    const source = `./src/fetch/default/${bySource[condition]!.replace(/^\.\//, "")}`;
+    assert.is(byDist[condition], `${distStem(source)}.js`, `${condition}: dist vs sources`);
+    assert.ok(existsSync(join(ROOT, byDist[condition]!)), `${byDist[condition]} is built`);
+  }
+  assert.match(bySource.node!, /node\.ts$/);
+  for (const condition of ["deno", "bun", "default"]) {
+    assert.match(bySource[condition]!, /runtime\.ts$/, `${condition} gets the runtime's fetch`);
+  }
+  assert.is(denoJson.imports["#default-fetch"], "./src/fetch/default/runtime.ts", "deno.json");
 });
 
 test("dist/ exports by package name what the sources export", async () => {
@@ -172,9 +198,13 @@ function packagesImportedBy(file: string, seen = new Set<string>()): Set<string>
   seen.add(file);
   const text = readFileSync(file, "utf8");
   for (const [, specifier] of [...text.matchAll(STATIC_IMPORT), ...text.matchAll(LAZY_IMPORT)]) {
-    if (specifier!.startsWith(".")) {
-      for (const name of packagesImportedBy(join(dirname(file), specifier!), seen)) {
-        found.add(name);
+    if (specifier!.startsWith(".") || specifier!.startsWith("#")) {
+      // A `#` name is one of the package's own files on each runtime: follow them all.
+      const targets = specifier!.startsWith("#")
+        ? Object.values(pkg.imports[specifier!]!).map((target) => join(ROOT, target))
+        : [join(dirname(file), specifier!)];
+      for (const target of targets) {
+        for (const name of packagesImportedBy(target, seen)) found.add(name);
       }
     } else if (!specifier!.startsWith("node:")) found.add(packageOf(specifier!));
   }

@@ -7,7 +7,8 @@
  * entry fails with the runtime's own "cannot find package 'rxjs'", a CommonJS app require()s
  * the core, and the CLI runs with no commander, pino, cli-progress or hono installed.
  *
- * Deno is left out: a Deno app imports the sources through deno.json, not this tarball.
+ * Deno imports the sources through deno.json, not this tarball, so only the default-fetch
+ * test runs a Deno child too (a Deno app may still install the npm package).
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -76,6 +77,70 @@ function runInApp(file: string, source: string, env: Record<string, string> = {}
     child.on("close", (status) => resolve({ status, stdout, stderr }));
   });
 }
+
+/**
+ * Runs a script file in the app on the runtime under test itself, Deno included (runInApp
+ * runs Node for Deno).
+ */
+function runOnRuntime(file: string, source: string, env: Record<string, string>): Promise<Ran> {
+  writeFileSync(join(app, file), source);
+  const [command, ...args] = RUNTIME === "deno"
+    ? [process.execPath, "run", "-A", file]
+    : [RUNTIME === "bun" ? process.execPath : "node", file];
+  return new Promise((resolve, reject) => {
+    const child = spawn(command!, args, {
+      cwd: app,
+      env: { ...process.env, NO_COLOR: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 60_000,
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+test("the default fetch: node:http on Node (the global one under a proxy variable), the runtime's own on Deno and Bun", async () => {
+  const server = await startFakeLosant({ seed: { instances: 1, tokensPerInstance: 1 } });
+  try {
+    const { token } = server.issueAccessToken(["all.Instance"]);
+    const instanceId = server.instanceIds[0]!;
+    const apiTokenId = server.store.listTokens(instanceId)[0]!.id;
+    // The runtime's fetch is looked up on globalThis per call: the wrapper counts its calls.
+    const source = `import { createClient, getToken } from "losant-tokens";
+      import process from "node:process";
+      let through = 0;
+      const original = globalThis.fetch;
+      globalThis.fetch = (...args) => (through += 1, original(...args));
+      const client = createClient({ accessToken: process.env.T, url: process.env.U, retry: false });
+      const token = await getToken(client, JSON.parse(process.env.P));
+      console.log(JSON.stringify({ id: token.id, through }));`;
+    const noProxy = { HTTPS_PROXY: "", https_proxy: "", HTTP_PROXY: "", http_proxy: "" };
+    const env = { T: token, U: server.url, P: JSON.stringify({ instanceId, apiTokenId }) };
+    const plain = await runOnRuntime("default-fetch.mjs", source, { ...env, ...noProxy });
+    assert.is(plain.status, 0, plain.stderr);
+    assert.equal(JSON.parse(plain.stdout), { id: apiTokenId, through: RUNTIME === "node" ? 0 : 1 });
+    if (RUNTIME === "node") {
+      // Node's fetch (undici) sends sec-fetch-mode; node:http never does.
+      const headers = server.requests.at(-1)!.headers;
+      assert.is(headers["sec-fetch-mode"], undefined, "Node's default should be node:http");
+      // A proxy variable keeps Node's own fetch, which reads none without NODE_USE_ENV_PROXY
+      // and goes direct here.
+      const proxied = await runOnRuntime("default-fetch.mjs", source, {
+        ...env,
+        ...noProxy,
+        HTTPS_PROXY: "http://127.0.0.1:9",
+      });
+      assert.is(proxied.status, 0, proxied.stderr);
+      assert.equal(JSON.parse(proxied.stdout), { id: apiTokenId, through: 1 });
+    }
+  } finally {
+    await server.close();
+  }
+});
 
 test("the core entry calls the server with only its dependencies installed", async () => {
   const server = await startFakeLosant({ seed: { instances: 1, tokensPerInstance: 2 } });

@@ -138,8 +138,9 @@ test("a redirect is an error, never followed: a 302 on the delete of A leaves B 
   const [a, b] = f.server.store.listTokens(f.instanceId);
   const fetches: [string, typeof fetch | undefined][] = [["default fetch", undefined]];
   if (IS_NODE) {
+    // The default is httpFetch here; Node's own fetch is what a proxy setting falls back to.
     const { nodeFetch } = await import("../src/fetch/node-fetch.ts");
-    fetches.push(["nodeFetch", nodeFetch as typeof fetch]);
+    fetches.push(["nodeFetch", nodeFetch as typeof fetch], ["globalThis.fetch", globalThis.fetch]);
   }
   for (const status of [301, 302, 303, 307, 308]) {
     for (const [label, customFetch] of fetches) {
