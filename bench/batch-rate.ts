@@ -14,7 +14,8 @@
  *
  * Run: node --import tsx bench/batch-rate.ts            (3 rounds × 16 runs ≥ 30 s: ~30 min)
  *      node --import tsx bench/batch-rate.ts --quick    (1 round, 6 s per run: a smoke run)
- * Env: BENCH_RATE_ONLY=gcra,fixed-window (kinds), BENCH_RATE_ROUNDS=3.
+ * Env: BENCH_RATE_ONLY=gcra,fixed-window (kinds), BENCH_RATE_LIMIT=steady|changing,
+ *      BENCH_RATE_MODE=told|not-told (rows, for targeted runs), BENCH_RATE_ROUNDS=3.
  */
 import os from "node:os";
 import process from "node:process";
@@ -151,12 +152,18 @@ const median = (values: readonly number[]): number => {
 };
 
 const only = process.env.BENCH_RATE_ONLY?.split(",");
+const limitOnly = process.env.BENCH_RATE_LIMIT;
+const modeOnly = process.env.BENCH_RATE_MODE;
 const configs: Config[] = [];
 for (const kind of ["fixed-window", "gcra"] as const) {
   if (only && !only.includes(kind)) continue;
   for (const hint of ["header", "message"] as const) {
     for (const change of [false, true]) {
-      for (const told of [true, false]) configs.push({ kind, hint, change, told });
+      if (limitOnly && limitOnly !== (change ? "changing" : "steady")) continue;
+      for (const told of [true, false]) {
+        if (modeOnly && modeOnly !== (told ? "told" : "not-told")) continue;
+        configs.push({ kind, hint, change, told });
+      }
     }
   }
 }

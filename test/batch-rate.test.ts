@@ -95,7 +95,10 @@ for (
       const ratio = report.succeeded / seconds / limit;
       assert.is(report.throttled, limiter.used, "the report counts every 429");
       assert.ok(limiter.used > 0, "the limit was hit");
-      assert.ok(share429 <= 0.03, `${(100 * share429).toFixed(2)}% answered 429`);
+      // 400 requests: the first unpaced wave (4) and a probe every ~2.5 s weigh far more here
+      // than over the bench's 30 s at 100/s (≤ 2%); the probes that find a restored limit fast
+      // cost ~3 more 429s here than CUBIC's slow convex side did (3.4–3.6% vs 2.9%).
+      assert.ok(share429 <= 0.04, `${(100 * share429).toFixed(2)}% answered 429`);
       assert.ok(ratio >= 0.85, `rate ÷ limit ${ratio.toFixed(3)} over ${seconds} s`);
     } finally {
       await server.close();
@@ -148,8 +151,13 @@ test("two instances, one limited hard: the other is never slowed", async () => {
   const { server, client, clock, inFlight, answers } = await setup(2, 150);
   try {
     const [a, b] = server.instanceIds as [string, string];
-    server.faults.rateLimit({ perSecond: 10, instanceId: a, kind: "gcra", burst: 2 });
-    const progress: { pacing: { instanceId: string }[] }[] = [];
+    const limitA = server.faults.rateLimit({
+      perSecond: 10,
+      instanceId: a,
+      kind: "gcra",
+      burst: 2,
+    });
+    const progress: { pacing: { instanceId: string }[]; throttledByInstance: object }[] = [];
     const started = clock.now();
     const report = await drive(
       clock,
@@ -168,6 +176,10 @@ test("two instances, one limited hard: the other is never slowed", async () => {
     assert.ok(answers.get(a)!.at(-1)!.at - started >= 13_000, "A was paced at its limit");
     const paced = new Set(progress.flatMap((p) => p.pacing.map((x) => x.instanceId)));
     assert.equal([...paced], [a], "only A was ever paced");
+    assert.ok(limitA.used > 0);
+    assert.equal(report.throttledByInstance, { [a]: limitA.used }, "the report: A's 429s, A only");
+    assert.equal(report.throttled, limitA.used);
+    assert.equal(progress.at(-1)!.throttledByInstance, { [a]: limitA.used }, "and progress");
   } finally {
     await server.close();
   }

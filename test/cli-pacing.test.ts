@@ -46,7 +46,15 @@ test("limited by 429s: the progress line shows the instance's rate; the summary 
     assert.is(id, instanceA.toLowerCase());
     assert.ok(Number(rate) > 0);
     assert.match(paced.at(-1)!, /throttled \d+/);
+    assert.match(paced.at(-1)!, /\/s \(\d+ × 429\)/, "the instance's own 429s on the line");
     assert.match(r.stderr, new RegExp(`${report.throttled} throttled \\(429\\)`), "the summary");
+    assert.equal(
+      report.throttledByInstance,
+      { [instanceA]: report.throttled },
+      "--json per instance",
+    );
+    const row = new RegExp(`${instanceA}\\s+60\\s+0\\s+0\\s+0\\s+${report.throttled}\\n`, "i");
+    assert.match(r.stderr, row, "the summary's THROTTLED column");
   } finally {
     limit.remove();
   }

@@ -7,14 +7,18 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
   BETA,
+  C_PROBE,
   createRateController,
   MAX_HOLD_MS,
   MIN_HOLD_MS,
   MIN_RATE,
+  RAMP_MS,
   type RateController,
   RECOVERY_S,
+  RELEASE_FACTOR,
 } from "../src/batch/rate-controller.ts";
 import { createGate } from "../src/batch/instance-gate.ts";
+import { fixedWindowLimiter } from "../src/testing/rate-limit.ts";
 import { createFakeClock } from "./support/fake-clock.ts";
 
 /** `n` successes answered `every` ms apart from `from`, each sent 5 ms before its answer. */
@@ -114,12 +118,60 @@ test("in the ramp, a 429 after successes cuts to BETA × min(rate, admitted of t
   near(control.rate(2000), BETA * 80, "cut");
   near(control.rate(2000 + 800), 80 * (1 - 0.1 * 0.5 ** 3), "halfway: most of the way back");
   near(control.rate(2000 + RECOVERY_S * 1000), 80, "back at the peak after RECOVERY_S");
-  near(control.rate(2000 + RECOVERY_S * 1000 + 800), 80 * (1 + 0.1 * 0.5 ** 3), "flat near it");
-  near(
-    control.rate(2000 + 2 * RECOVERY_S * 1000),
-    88,
-    "then faster: 10% over after 2 × RECOVERY_S",
-  );
+  near(control.rate(2000 + RECOVERY_S * 1000 + 100), 80 * 1.002, "flat near it");
+  assert.is(control.mode, "cubic");
+});
+
+test("past the peak the curve climbs faster than it came back: gently at first, ×2 in 0.8 s", () => {
+  const control = limitedAt50();
+  admit(control, 1010, 80, 10);
+  control.throttled(2000, 1999); // peak 80
+  const k = 2000 + RECOVERY_S * 1000; // the curve's inflection: back at the peak
+  const rates = [100, 300, 500, 800].map((dt) => control.rate(k + dt));
+  near(rates[0]!, 80 * (1 + C_PROBE * 0.1 ** 3), "+0.2% 100 ms past it");
+  near(rates[1]!, 80 * (1 + C_PROBE * 0.3 ** 3), "+5.4% at 300 ms");
+  near(rates[2]!, 100, "+25% at 500 ms");
+  near(rates[3]!, 80 * (1 + C_PROBE * 0.8 ** 3), "×2 at 800 ms");
+  assert.ok(rates[3]! > 160, "symmetric CUBIC would be at 80 × 1.012 here");
+  assert.is(control.mode, "cubic");
+});
+
+test("a 429 during the probe cuts as any fresh 429 does; the probe comes again after the regrowth", () => {
+  const control = limitedAt50();
+  admit(control, 1010, 80, 10);
+  control.throttled(2000, 1999); // peak 80
+  admit(control, 3112.5, 80, 12.5); // 80 admitted in (3100, 4100]
+  near(control.rate(4100), 100, "probing, 500 ms past the peak");
+  control.throttled(4100, 4095); // the limit is still 80: the probe is refused
+  assert.is(control.mode, "cubic");
+  near(control.rate(4100), BETA * 80, "cut from what was admitted, not from the probe's rate");
+  near(control.rate(4100 + RECOVERY_S * 1000), 80, "back at the peak");
+  near(control.rate(4100 + RECOVERY_S * 1000 + 500), 100, "and the next probe");
+});
+
+test("from RELEASE_FACTOR × the peak with no 429 it ramps, from the moment it got there however often asked", () => {
+  const often = limitedAt50();
+  const rarely = limitedAt50();
+  for (const c of [often, rarely]) {
+    admit(c, 1010, 80, 10);
+    c.throttled(2000, 1999);
+  }
+  const releaseAt = 2000 + (RECOVERY_S + ((RELEASE_FACTOR - 1) / C_PROBE) ** (1 / 3)) * 1000;
+  for (let t = 2000; t < 6000; t += 7) often.rate(t);
+  assert.is(often.mode, "ramp");
+  near(rarely.rate(6000), often.rate(6000), "same rate whether asked every 7 ms or once");
+  near(rarely.rate(6000), RELEASE_FACTOR * 80 * 2 ** ((6000 - releaseAt) / RAMP_MS), "ramping");
+  assert.is(rarely.mode, "ramp");
+});
+
+test("a ramp from there that grows 256-fold with no 429: the limit is gone, unpaced", () => {
+  const control = limitedAt50();
+  admit(control, 1010, 80, 10);
+  control.throttled(2000, 1999);
+  const releaseAt = 2000 + (RECOVERY_S + ((RELEASE_FACTOR - 1) / C_PROBE) ** (1 / 3)) * 1000;
+  assert.ok(Number.isFinite(control.rate(releaseAt + 8 * RAMP_MS - 1)));
+  assert.is(control.rate(releaseAt + 8 * RAMP_MS + 1), Infinity);
+  assert.is(control.mode, "unpaced");
 });
 
 test("the cut never goes above the rate in force (the admitted count may include a burst)", () => {
@@ -128,21 +180,6 @@ test("the cut never goes above the rate in force (the admitted count may include
   const rate = control.rate(2000); // ramp at 2000: 200
   control.throttled(2000, 1999);
   near(control.rate(2000), BETA * rate, "cut from the rate, not from the count");
-});
-
-test("once the rate grows to 4 × the peak with no 429, the limit was raised: it ramps from there", () => {
-  const control = limitedAt50();
-  admit(control, 1010, 80, 10);
-  control.throttled(2000, 1999);
-  // 80 × (1 + C (t − 1.6)³) = 320 at t − 1.6 = (3 × 1.6³ / 0.1)^(1/3) ≈ 4.97 s
-  control.rate(2000 + 6500);
-  assert.is(control.mode, "cubic", "still on the curve at 6.5 s");
-  const at = 2000 + 6600;
-  const grown = control.rate(at);
-  assert.is(control.mode, "ramp");
-  near(control.rate(at + 500), 2 * grown, "doubling every 500 ms");
-  assert.is(control.rate(at + 4000), Infinity, "256-fold without a 429: unpaced");
-  assert.is(control.mode, "unpaced");
 });
 
 test("a ramp that grows 256-fold with no 429 ends the same way", () => {
@@ -162,12 +199,72 @@ test("told: paced at the told rate less the margin; a 429 cuts below it; regrowt
   assert.is(control.mode, "cubic");
   near(control.rate(1000), BETA * 60, "cut");
   near(control.rate(1000 + RECOVERY_S * 1000), 60, "regrown to the peak");
-  near(control.rate(1000 + 4000), Math.min(told, 60 * (1 + 0.1 * (2.4 / 1.6) ** 3)), "growing");
-  near(control.rate(1000 + 6000), told, "capped at the told rate");
-  near(control.rate(1000 + 9000), told, "past 4 × the peak: ramping, capped at told");
-  assert.is(control.mode, "ramp");
-  near(control.rate(1000 + 13000), told, "and back to told");
+  const k = 1000 + RECOVERY_S * 1000;
+  near(control.rate(k + 500), 60 * (1 + C_PROBE * 0.5 ** 3), "probing towards the told rate");
+  const back = k + 1000 * ((told / 60 - 1) / C_PROBE) ** (1 / 3);
+  near(control.rate(back - 1), 60 * (1 + C_PROBE * ((back - 1 - k) / 1000) ** 3), "nearly back");
+  near(control.rate(back), told, "back at the told rate, never above");
+  near(control.rate(back + 1), told, "");
   assert.is(control.mode, "told");
+  near(control.rate(back + 60_000), told, "and there it stays");
+});
+
+/**
+ * Runs a controller against the embedded server's fixed one-second window for `ms` (1-ms
+ * steps): starts spaced at the controller's rate (and after its holds), each answered 5 ms
+ * later; `limitAt(t)` is the server's limit, changed while running. Returns the rate every
+ * 250 ms and when each 429 was sent.
+ */
+function against(
+  control: RateController,
+  limitAt: (t: number) => number,
+  ms: number,
+): { rates: number[]; refusedAt: number[] } {
+  let t = 0;
+  let limit = limitAt(0);
+  const limiter = fixedWindowLimiter({ perSecond: limit }, () => t);
+  const rates: number[] = [];
+  const refusedAt: number[] = [];
+  const answers: { at: number; sentAt: number; ok: boolean }[] = [];
+  let next = 0;
+  for (; t < ms; t++) {
+    if (limitAt(t) !== limit) limiter.setLimit({ perSecond: limit = limitAt(t) });
+    while (answers.length > 0 && answers[0]!.at <= t) {
+      const { at, sentAt, ok } = answers.shift()!;
+      if (ok) control.admitted(at, sentAt);
+      else control.throttled(at, sentAt, 1000);
+      control.ended();
+    }
+    const rate = control.rate(t);
+    if (t % 250 === 0) rates.push(rate);
+    if (t < next || t < control.holdUntil) continue;
+    next = Math.max(next, t - 20) + 1000 / rate;
+    control.started(t);
+    const ok = limiter.admit("a") === undefined;
+    if (!ok) refusedAt.push(t);
+    answers.push({ at: t + 5, sentAt: t, ok });
+  }
+  return { rates, refusedAt };
+}
+
+test("told, the limit halved for a while, then restored: back at the told rate within a second of the probe", () => {
+  const told = 100 * 1000 / 1030;
+  const { rates, refusedAt } = against(
+    createRateController(100),
+    (t) => (t >= 10_000 && t < 20_000 ? 50 : 100),
+    30_000,
+  );
+  const at = (ms: number) => rates[ms / 250]!;
+  near(at(9_750), told, "told, before the halving");
+  assert.ok(refusedAt[0]! >= 10_000, "no 429 before the halving");
+  assert.ok(at(12_000) <= 50, `follows the halving: ${at(12_000)}`);
+  const back = rates.slice(20_000 / 250).findIndex((r) => Math.abs(r - told) < 1e-6) * 0.25;
+  // At worst a whole regrowth after a 429 just before the restore, then 0.8 s to double.
+  const bound = RECOVERY_S + 1;
+  assert.ok(back >= 0 && back <= bound, `back at the told rate ${back} s after the restore`);
+  const during = refusedAt.filter((t) => t >= 10_000 && t < 20_000).length;
+  assert.ok(during <= 20, `${during} 429s while halved`);
+  assert.is(refusedAt.filter((t) => t >= 20_000 + 1000).length, 0, "no 429 once restored");
 });
 
 test("a whole-second hint over a second holds for its certain part, H − 1 s", () => {
@@ -224,6 +321,11 @@ test("the gate: one instance's 429s hold and slow it; another instance is grante
     await Promise.resolve();
     assert.is(aGranted, false, "A is held");
     assert.equal(gate.pacing().map((p) => [p.instanceId, p.mode, p.throttled]), [["a", "ramp", 1]]);
+    assert.equal(
+      gate.throttledByInstance(),
+      { a: 1 },
+      "per instance; B, never throttled, unlisted",
+    );
     await clock.advance(MIN_HOLD_MS);
     await a;
     assert.is(aGranted, true, "A goes on after its short hold");

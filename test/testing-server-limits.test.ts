@@ -63,6 +63,15 @@ test("setLimit changes the limit from the next request, per instance, on both ki
   t = 400;
   assert.equal(gcra.admit("a"), { retryInMs: 100 }, "halved: 200 ms apart now");
   assert.is(gcra.admit("b"), undefined, "another key has its own allowance");
+  // Raised, a debt is kept in requests: what the old limit admitted, the new one admits too.
+  t = 0;
+  const raised = gcraLimiter({ perSecond: 50, burst: 10 }, () => t);
+  for (let i = 0; i < 8; i++) assert.is(raised.admit("a"), undefined, `burst ${i}`);
+  t = 10; // debt: TAT 160 − 10 = 150 ms = 7.5 requests at 50/s; tolerance 180 ms
+  raised.setLimit({ perSecond: 100, burst: 10 }); // 75 ms at 100/s; tolerance 90 ms
+  assert.is(raised.admit("a"), undefined, "admitted after the raise, as before it");
+  assert.is(raised.admit("a"), undefined, "85 ms of debt: still within 90");
+  assert.equal(raised.admit("a"), { retryInMs: 5 }, "95 ms: 5 ms early");
   const fixed = fixedWindowLimiter({ perSecond: 1 }, () => t);
   assert.is(fixed.admit("a"), undefined);
   assert.ok(fixed.admit("a"));

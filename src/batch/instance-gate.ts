@@ -56,6 +56,8 @@ export interface InstanceGate {
   throttled(instanceId: string, sentAt: number, hintMs?: number): void;
   /** Each instance's pacing now, paced ones (told, or limited by 429s) only. */
   pacing(): InstancePacing[];
+  /** Attempts answered 429 so far per instance, for those answered 429 at least once. */
+  throttledByInstance(): Record<string, number>;
   /**
    * Told each time the gate's own timer fires (a pause or a rate wait is over): the one
    * wake-up for everything that waits on time, the scheduler included.
@@ -256,6 +258,13 @@ export function createGate(options: GateOptions, clock: Clock = systemClock): In
         paced.push({ instanceId: id, rate, mode, throttled: control.throttledCount });
       }
       return paced;
+    },
+    throttledByInstance() {
+      const counts: Record<string, number> = {};
+      for (const { id, control } of instances.values()) {
+        if (control.throttledCount > 0) counts[id] = control.throttledCount;
+      }
+      return counts;
     },
     onWake(listener) {
       woken = listener;

@@ -20,13 +20,17 @@
  *   a slow start-up those take hundreds of ms) does not cut again: it doubles a short hold
  *   instead (the next start, one probe, waits for it), so the rate is not ground down while
  *   the server only says "not yet"; the rate's growth starts again from the end of the holds.
- * - While calls succeed the rate grows back as CUBIC's curve: fast at first, flat near
- *   `peak` (where the last 429 came), then faster and faster beyond it, so a steady limit
- *   costs a 429 every few seconds and a raised limit is found within seconds. After the first
- *   429 from unpaced the rate doubles every `RAMP_MS` until the next 429 (slow start), since
- *   the admitted count then may only be a burst; so it does from 4 × `peak` with no 429 (the
- *   limit was raised). Never back to unpaced but after a 256-fold ramp: an unpaced blast into
- *   a limit costs a whole wave of 429s.
+ * - While calls succeed the rate grows back as CUBIC's curve: concave up to `peak` (where
+ *   the last 429 came) in `RECOVERY_S`, flat near it, then convex beyond it. The convex
+ *   side is steeper than the concave one (`C_PROBE`: twice `peak` 0.8 s past it, where
+ *   symmetric CUBIC needs 3.4 s): gentle for its first ~0.3 s, so a probe of a steady limit
+ *   goes only a few % over it and costs about one 429 every ~2 s; then fast, so a limit that
+ *   was raised, or restored after a cut (a told limit the server halved for a while, most
+ *   likely restored), is found within a second of the probe. Told, the curve stops at the
+ *   told rate. From 4 × `peak` with no 429 (the limit was raised a lot) the rate doubles
+ *   every `RAMP_MS`, as it does after the first 429 from unpaced (slow start: the admitted
+ *   count then may only be a burst). Never back to unpaced but after a 256-fold ramp: an
+ *   unpaced blast into a limit costs a whole wave of 429s.
  * - A whole-second hint H is used for the part of it that is certain under either rounding:
  *   a hold of H − 1 s (nothing for H ≤ 1 s). The rest is the controller's; a blanket pause
  *   for the whole hint would idle most of a second for a window that ends in milliseconds.
@@ -36,7 +40,7 @@
 export const BETA = 0.9;
 /** Seconds to grow back from BETA × peak to peak. */
 export const RECOVERY_S = 1.6;
-/** CUBIC's constant, from BETA and RECOVERY_S: rate = peak × (1 + C × (t − K)³). */
+/** CUBIC's constant up to `peak`, from BETA and RECOVERY_S: rate = peak × (1 + C × (t − K)³). */
 const C = (1 - BETA) / RECOVERY_S ** 3;
 /** After the first 429 from unpaced, the rate doubles this often until the next 429. */
 export const RAMP_MS = 500;
@@ -48,8 +52,21 @@ export const MIN_RAMP_START = 1;
 export const MIN_HOLD_MS = 20;
 /** Holds stop doubling here: a limit's window is a second. */
 export const MAX_HOLD_MS = 1_000;
-/** Beyond this multiple of `peak` with no 429 the limit was raised: search upwards (ramp). */
-const RELEASE_FACTOR = 4;
+/**
+ * CUBIC's constant past `peak`: rate = peak × (1 + C_PROBE × (t − RECOVERY_S)³), so +0.2%
+ * 0.1 s past it, +5% at 0.3 s, ×2 at 0.8 s. Steeper probes find a restored limit sooner but
+ * overshoot a steady one further (more 429s, and a fixed window spent earlier).
+ */
+export const C_PROBE = 2;
+/**
+ * Probes cost about one 429 each, so at a low rate they are spaced out: the convex side
+ * doubles in no less than the time `PROBE_REQUESTS` take at the rate (told: the told rate,
+ * the one to get back to; otherwise `peak`), and never slower than symmetric CUBIC.
+ * 100/s or 50/s: 0.8 s (C_PROBE); 20/s: 2 s; 12/s and below: 3.4 s, as before.
+ */
+export const PROBE_REQUESTS = 40;
+/** Beyond this multiple of `peak` with no 429 the limit was raised a lot: ramp upwards. */
+export const RELEASE_FACTOR = 4;
 /** A ramp this many times its start without a 429: the limit is gone. */
 const RAMP_RELEASE_FACTOR = 256;
 /** The span whose successes count as the server's admitted rate. */
@@ -60,6 +77,12 @@ const WINDOW_MS = 1_000;
  * timers firing a little late and being made up.
  */
 export const RATE_MARGIN_MS = 30;
+
+/** The convex side's constant for a probe at `rate`: see PROBE_REQUESTS. */
+export function probeConstant(rate: number): number {
+  const doubling = Math.max(C_PROBE ** (-1 / 3), Math.min(C ** (-1 / 3), PROBE_REQUESTS / rate));
+  return doubling ** -3;
+}
 
 /** What the controller is doing. */
 export type RateMode = "unpaced" | "told" | "ramp" | "cubic";
@@ -104,6 +127,8 @@ export function createRateController(told: number | undefined): RateController {
   let peak = ceiling;
   /** When the last cut took effect: 429s for attempts started before it are stale. */
   let cutAt = -Infinity;
+  /** Where the rate's current curve starts: the cut, the end of a hold, or a probe's start. */
+  let growFrom = -Infinity;
   /** Rate at the cut (ramp mode grows from it). */
   let base = ceiling;
   let successSinceCut = true;
@@ -123,19 +148,22 @@ export function createRateController(told: number | undefined): RateController {
 
   const rate = (now: number): number => {
     if (mode === "unpaced" || mode === "told") return ceiling;
-    const t = Math.max(0, now - cutAt) / 1000;
+    // When the curve reaches RELEASE_FACTOR × peak: far past the last limit with no 429, it
+    // was raised a lot, so search upwards by doubling from then (whenever this is asked).
+    const probe = probeConstant(Number.isFinite(ceiling) ? ceiling : peak);
+    const releaseAt = growFrom + (RECOVERY_S + ((RELEASE_FACTOR - 1) / probe) ** (1 / 3)) * 1000;
+    if (mode === "cubic" && now >= releaseAt) {
+      mode = "ramp";
+      base = RELEASE_FACTOR * peak;
+      growFrom = releaseAt;
+    }
+    const t = Math.max(0, now - growFrom) / 1000;
+    const k = t - RECOVERY_S;
     const grown = mode === "ramp"
       ? base * 2 ** (t * 1000 / RAMP_MS)
-      : peak * (1 + C * (t - RECOVERY_S) ** 3);
-    if (mode === "cubic" && grown >= RELEASE_FACTOR * peak) {
-      // Far past the last limit with no 429: it was raised. Search upwards by doubling.
-      mode = "ramp";
-      base = grown;
-      cutAt = now;
-      return Math.min(ceiling, grown);
-    }
-    if (mode === "ramp" && grown >= RAMP_RELEASE_FACTOR * base) {
-      // The limit is gone: stop pacing for it.
+      : peak * (1 + (k < 0 ? C : probe) * k ** 3);
+    if (grown >= ceiling || (mode === "ramp" && grown >= RAMP_RELEASE_FACTOR * base)) {
+      // Back at the told rate, or the limit is gone: stop pacing for it.
       mode = told === undefined ? "unpaced" : "told";
       peak = ceiling;
       return ceiling;
@@ -184,13 +212,13 @@ export function createRateController(told: number | undefined): RateController {
       holdUntil = Math.max(holdUntil, now + holdMs);
       if (!successSinceCut) {
         // Still "not yet": hold longer, do not cut again, and do not count held time as growth.
-        cutAt = now;
+        cutAt = growFrom = now;
         return;
       }
       forget(now);
       const seen = Math.max(MIN_RATE, admitted.length * 1000 / WINDOW_MS);
       successSinceCut = false;
-      cutAt = now;
+      cutAt = growFrom = now;
       if (mode === "unpaced") {
         // From unpaced the admitted count may be a burst, not the rate: ramp up from it.
         mode = "ramp";

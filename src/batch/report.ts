@@ -44,6 +44,11 @@ export interface BatchReport {
    * (at a rate the instance's controller lowered), so it is a cost, not a failure.
    */
   throttled: number;
+  /**
+   * `throttled` per instance: each instance whose attempts were answered 429, with how many
+   * (instances never throttled are not listed), so a slow job says which instance paced it.
+   */
+  throttledByInstance: Record<string, number>;
   /** Set when the batch stopped early. */
   stopped?: BatchStop;
   /**
@@ -88,6 +93,8 @@ export interface BatchProgress {
   requests: number;
   /** Attempts answered 429 so far. */
   throttled: number;
+  /** `throttled` per instance so far (instances answered 429 at least once). */
+  throttledByInstance: Record<string, number>;
   /**
    * The instances being paced now (told `ratePerInstance`, or slowed by 429s), with the rate
    * each is allowed; an unpaced instance is not listed.
@@ -110,7 +117,10 @@ export interface Tally {
     Pick<BatchReport, "total" | "succeeded" | "failed" | "cancelled" | "skipped">
   >;
   report(
-    extra: Pick<BatchReport, "durationMs" | "requests" | "throttled" | "stopped" | "inputComplete">,
+    extra: Pick<
+      BatchReport,
+      "durationMs" | "requests" | "throttled" | "throttledByInstance" | "stopped" | "inputComplete"
+    >,
   ): BatchReport;
 }
 
@@ -147,6 +157,7 @@ export function createTally(keepResults: boolean): Tally {
         skips,
         requests: extra.requests,
         throttled: extra.throttled,
+        throttledByInstance: extra.throttledByInstance,
         inputComplete: extra.inputComplete,
       };
       if (extra.stopped !== undefined) report.stopped = extra.stopped;

@@ -297,6 +297,7 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
       durationMs: clock.now() - started,
       requests: gate.stats.granted,
       throttled: gate.stats.throttled,
+      throttledByInstance: gate.throttledByInstance(),
       stopped: phase.stopping,
       inputComplete: reader.complete,
     });
@@ -324,6 +325,7 @@ export async function runBatch<P extends { instanceId: string; apiTokenId: strin
     queued: queues.size,
     requests: gate.stats.granted,
     throttled: gate.stats.throttled,
+    throttledByInstance: gate.throttledByInstance(),
     pacing: gate.pacing(),
   }));
 

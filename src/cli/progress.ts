@@ -17,15 +17,18 @@ const PACED_SHOWN = 3;
 
 /**
  * What pacing the line shows: the 429s so far, and each instance paced now (told a rate, or
- * slowed by 429s) with its current rate, so a job going slower than expected says why:
- * ` throttled 12 | paced <instance id> 48.2/s`. Empty while nothing is paced or throttled.
+ * slowed by 429s) with its current rate and its own 429s, so a job going slower than
+ * expected says why and where: ` throttled 12 | paced <instance id> 48.2/s (12 × 429)`.
+ * Empty while nothing is paced or throttled.
  */
 export function pacingText(c: Pick<ProgressCounts, "throttled" | "pacing">): string {
   const paced = c.pacing ?? [];
   let text = c.throttled ? ` throttled ${c.throttled}` : "";
   if (paced.length === 0) return text;
   const shown = paced.slice(0, PACED_SHOWN).map((p) =>
-    `${p.instanceId} ${p.rate.toFixed(1)}/s${p.mode === "told" ? " (told)" : ""}`
+    `${p.instanceId} ${p.rate.toFixed(1)}/s${p.mode === "told" ? " (told)" : ""}${
+      p.throttled > 0 ? ` (${p.throttled} × 429)` : ""
+    }`
   );
   const more = paced.length > PACED_SHOWN ? `, +${paced.length - PACED_SHOWN} more` : "";
   text += ` | paced ${shown.join(", ")}${more}`;

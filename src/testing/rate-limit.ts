@@ -7,7 +7,11 @@
  * - GCRA (the generic cell rate algorithm, as Losant's published limiter uses): a steady
  *   `perSecond` rate with `burst` requests allowed at once from idle. Each key keeps a
  *   theoretical arrival time (TAT); a request is admitted while TAT − now ≤ (burst − 1) × T,
- *   where T = 1000 / perSecond ms, and then moves TAT on by T.
+ *   where T = 1000 / perSecond ms, and then moves TAT on by T. A change of the limit keeps
+ *   each key's debt in requests (TAT − now in units of T, as a leaky bucket's excess: nginx's
+ *   limit_req keeps it so), not in ms: so a raised limit never refuses a request the old one
+ *   would have admitted (a debt of 150 ms at 50/s, 7.5 requests, is 75 ms at 100/s, within a
+ *   burst of 10's tolerance of 90 ms; kept in ms it would be refused).
  */
 
 /** A limit, as `setLimit` changes it while the server runs. */
@@ -79,7 +83,12 @@ export function gcraLimiter(initial: Limit, now: () => number): Limiter {
       return undefined;
     },
     setLimit(limit) {
-      interval = 1000 / limit.perSecond;
+      const next = 1000 / limit.perSecond;
+      const t = now();
+      for (const [key, tat] of arrivals) {
+        arrivals.set(key, t + Math.max(0, tat - t) * (next / interval));
+      }
+      interval = next;
       tolerance = ((limit.burst ?? 1) - 1) * interval;
     },
   };

@@ -94,7 +94,8 @@ export function printSummary(
 ): void {
   // stdout stays machine-readable under --json/--ndjson: the table goes to stderr then.
   const write = options.json || options.ndjson ? io.err : io.out;
-  const rows = [["INSTANCE", "SUCCEEDED", "FAILED", "CANCELLED", "SKIPPED"]];
+  // THROTTLED: the instance's requests answered 429 (each retried): which instance paced the job.
+  const rows = [["INSTANCE", "SUCCEEDED", "FAILED", "CANCELLED", "SKIPPED", "THROTTLED"]];
   for (const [instanceId, c] of perInstance) {
     rows.push([
       instanceId,
@@ -102,6 +103,7 @@ export function printSummary(
       String(c.failed),
       String(c.cancelled),
       String(c.skipped),
+      String(report.throttledByInstance[instanceId] ?? 0),
     ]);
   }
   rows.push([
@@ -110,6 +112,7 @@ export function printSummary(
     String(report.failed),
     String(report.cancelled),
     String(report.skipped),
+    String(report.throttled),
   ]);
   write(
     `\n${options.dryRun ? "dry run: " : ""}${plan.bulk.name}: ${report.total} token(s) in ${
@@ -145,6 +148,7 @@ export function emptyReport(): Omit<BatchReport, "successes" | "skips"> {
     cancellations: [],
     requests: 0,
     throttled: 0,
+    throttledByInstance: {},
     inputComplete: true,
   };
 }
