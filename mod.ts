@@ -12,6 +12,7 @@ export { type Client, type ClientOptions, createClient, use } from "./src/client
 export type { ClientSettings } from "./src/options.ts";
 export type { CancelTimer, Clock } from "./src/clock.ts";
 export type { Logger } from "./src/logging/logger.ts";
+export { withLogging } from "./src/logging/with-logging.ts";
 export { getToken } from "./src/actions/get-token.ts";
 export { patchToken } from "./src/actions/patch-token.ts";
 export { deleteToken } from "./src/actions/delete-token.ts";

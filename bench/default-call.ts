@@ -14,7 +14,7 @@
  * Env: BENCH_ROUNDS (5), BENCH_CALLS (3000), BENCH_WARMUP (300), BENCH_FIRST_ROUNDS (9),
  *      BENCH_RUNTIMES (node20,node22,node24,deno,bun).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import process from "node:process";
 import {
   ensureRuntimes,
@@ -29,6 +29,7 @@ import {
   median,
   ROOT,
   runJsonWith,
+  runWorker,
   spread,
   startBenchServer,
 } from "./support.ts";
@@ -72,32 +73,6 @@ function jsCommand(runtime: RuntimeChoice, file: string, arg: string): [string, 
   return [command, [file, arg]];
 }
 
-/** Milliseconds from spawn to the worker's JSON line (not to its exit). */
-function timeToLine(command: string, args: string[], env: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(command, args, {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, ...env },
-    });
-    let out = "";
-    let err = "";
-    let elapsed: number | undefined;
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString("utf8");
-      if (elapsed === undefined && out.includes("}\n")) elapsed = performance.now() - started;
-    });
-    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString("utf8")));
-    child.once("error", reject);
-    child.once("close", (code) => {
-      if (code !== 0 || elapsed === undefined) {
-        reject(new Error(`${command} ${args.join(" ")} failed (${code}):\n${err.slice(-2000)}`));
-      } else resolve(elapsed);
-    });
-  });
-}
-
 /** Where each runtime loads the package from, as its users do. */
 function moduleFor(runtime: RuntimeChoice): string {
   // Deno users take the TypeScript sources (JSR); Node and Bun users the npm build.
@@ -139,7 +114,7 @@ try {
   // Deno compiles TypeScript on first sight: one untimed start fills its cache.
   if (runtimes.includes("deno")) {
     const [command, args] = jsCommand("deno", "bench/first-result-worker.mjs", "losant-tokens");
-    await timeToLine(command, args, { ...env, BENCH_MODULE: moduleFor("deno") });
+    await runWorker(command, args, { ...env, BENCH_MODULE: moduleFor("deno") });
   }
   for (let round = 0; round < Math.max(rounds, firstRounds); round++) {
     for (const runtime of rotate(runtimes, round)) {
@@ -158,8 +133,8 @@ try {
       if (round < firstRounds) {
         for (const contender of rotate(isNode(runtime) ? NODE_FIRST : OTHER_FIRST, round)) {
           const [command, args] = jsCommand(runtime, "bench/first-result-worker.mjs", contender);
-          const ms = await timeToLine(command, args, { ...env, BENCH_MODULE: moduleFor(runtime) });
-          push(first, runtime, contender, ms);
+          const run = await runWorker(command, args, { ...env, BENCH_MODULE: moduleFor(runtime) });
+          push(first, runtime, contender, run.msToLine);
         }
       }
     }

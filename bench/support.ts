@@ -57,12 +57,25 @@ export function runJson<T>(args: readonly string[], env: Record<string, string> 
 }
 
 /** Runs `command <args>` (any runtime) and parses the last JSON line it prints. */
-export function runJsonWith<T>(
+export async function runJsonWith<T>(
   command: string,
   args: readonly string[],
   env: Record<string, string> = {},
 ): Promise<T> {
+  return (await runWorker<T>(command, args, env)).result;
+}
+
+/**
+ * Runs a worker process: its last JSON line, and the milliseconds from spawn to its first
+ * JSON line (not to its exit: a runtime's shutdown is not the worker's time).
+ */
+export function runWorker<T>(
+  command: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ result: T; msToLine: number }> {
   return new Promise((resolve, reject) => {
+    const started = performance.now();
     const child = spawn(command, args, {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
@@ -70,15 +83,19 @@ export function runJsonWith<T>(
     });
     let out = "";
     let err = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString("utf8")));
+    let msToLine: number | undefined;
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString("utf8");
+      if (msToLine === undefined && /^\{.*\}$/m.test(out)) msToLine = performance.now() - started;
+    });
     child.stderr.on("data", (c: Buffer) => (err += c.toString("utf8")));
     child.once("error", reject);
     child.once("close", (code) => {
       const line = out.trim().split("\n").filter((l) => l.startsWith("{")).at(-1);
-      if (code !== 0 || line === undefined) {
+      if (code !== 0 || line === undefined || msToLine === undefined) {
         reject(new Error(`${command} ${args.join(" ")} failed (${code}):\n${err.slice(-2000)}`));
       } else {
-        resolve(JSON.parse(line) as T);
+        resolve({ result: JSON.parse(line) as T, msToLine });
       }
     });
   });

@@ -1,6 +1,7 @@
 import ky, { type KyInstance } from "ky";
 import type { Middleware } from "./types.ts";
 import type { Terminal } from "./pipeline/compose.ts";
+import type { LoggingStages } from "./pipeline/build.ts";
 import type { EventSlot } from "./listeners/registry.ts";
 import type { RequestEvent } from "./listeners/request-event.ts";
 import type { TokenCache } from "./listeners/token-cache.ts";
@@ -42,7 +43,10 @@ export interface SharedState {
  */
 export interface ClientCore {
   readonly transport: Terminal;
+  /** The logger `withLogging` gave the client; batch jobs and listeners write to it too. */
   readonly logger?: object;
+  /** The pipeline's logging stages, made by `withLogging` for a logger that writes. */
+  readonly logging?: LoggingStages;
   /** Removes the access token and every secret the client has seen from server text. */
   readonly scrubber: Scrubber;
   /** Every wait of the client and of jobs run with it (`ClientOptions.clock`). */
@@ -89,13 +93,23 @@ export function createClient(options: ClientOptions): Client {
       checked.fetch ?? defaultFetch(),
       scrubber,
     ),
-    logger: checked.logger,
     scrubber,
     clock: checked.clock ?? systemClock,
     shared: {},
     eventCache: checked.eventCache ?? 1_000,
     runners: new Map(),
   });
+}
+
+/**
+ * A new client with the same settings and some private parts replaced; its pipelines are
+ * built afresh. Listeners stay shared, as with `use`.
+ *
+ * @example
+ * const logged = deriveClient(client, { logger, logging });
+ */
+export function deriveClient(client: Client, parts: Partial<ClientCore>): Client {
+  return makeClient({ ...client }, { ...coreOf(client), runners: new Map(), ...parts });
 }
 
 function makeClient(settings: ClientSettings, core: ClientCore): Client {

@@ -1,5 +1,4 @@
 import type { Clock } from "./clock.ts";
-import type { Logger } from "./logging/logger.ts";
 import type { Middleware } from "./types.ts";
 import type { RetryOptions } from "./pipeline/retry-options.ts";
 
@@ -54,8 +53,12 @@ export interface ClientOptions {
    * dispatcher is set; on Deno, Bun and elsewhere, `globalThis.fetch`, looked up per call.
    */
   fetch?: typeof fetch;
-  /** Where the library logs (default: nowhere); a pino logger fits as is. */
-  logger?: Logger;
+  /**
+   * Removed in 0.2.0: log with `withLogging(createClient(options), logger)`, so that apps that
+   * never log bundle no logging. Passing it is a validation error that says so.
+   * @deprecated Use `withLogging(client, logger)`.
+   */
+  logger?: never;
   /** How many tokens token events remember to tell `previous` and `changes` (default 1 000). */
   eventCache?: number;
   /**
@@ -102,7 +105,7 @@ export interface ClientSettings {
 
 /**
  * Checked options with their defaults filled in (the defaults are the ones documented on
- * {@link ClientOptions}). The access token, fetch, logger, clock and eventCache are not
+ * {@link ClientOptions}). The access token, fetch, clock and eventCache are not
  * part of the result: they go to the transport and the client's private core.
  *
  * @example

@@ -19,6 +19,7 @@ import {
   type RequestEvent,
   type TokenEvent,
   use,
+  withLogging,
 } from "../mod.ts";
 import { ofType, requestEvents, tokenEvents } from "../src/events/mod.ts";
 import { coreOf } from "../src/client.ts";
@@ -166,12 +167,14 @@ test("a throwing or rejecting listener breaks neither the call nor the other lis
       if (message === "event listener failed") warnings.push(record);
     },
   };
-  const client = createClient({
-    accessToken: f.accessToken,
-    url: f.server.url,
-    retry: false,
+  const client = withLogging(
+    createClient({
+      accessToken: f.accessToken,
+      url: f.server.url,
+      retry: false,
+    }),
     logger,
-  });
+  );
   const boom = new Error("listener bug");
   const stops = [
     onTokenEvent(client, () => {

@@ -13,10 +13,12 @@ import {
   LosantTimeoutError,
   LosantValidationError,
   patchToken,
+  withLogging,
 } from "../mod.ts";
 import { patchTokens } from "../src/batch/mod.ts";
 import { errorRecord, requestRecord } from "../src/logging/log-record.ts";
 import { isLogger, silentLogger } from "../src/logging/logger.ts";
+import { coreOf } from "../src/client.ts";
 import { startFakeLosant } from "../src/testing/mod.ts";
 import { runCli } from "./support/spawn-cli.ts";
 
@@ -64,13 +66,15 @@ test("a full run logs each attempt, retry and failure, and never a secret", asyn
         headers: response.headers,
       });
     };
-    const client = createClient({
-      accessToken,
-      url: server.url,
+    const client = withLogging(
+      createClient({
+        accessToken,
+        url: server.url,
+        fetch: leaky,
+        retry: { minTimeout: 5, maxTimeout: 20, maxRetryAfter: 2_000 },
+      }),
       logger,
-      fetch: leaky,
-      retry: { minTimeout: 5, maxTimeout: 20, maxRetryAfter: 2_000 },
-    });
+    );
 
     // Single calls, one with retries.
     server.faults.add({ action: "get", status: 503, times: 2 });
@@ -88,12 +92,14 @@ test("a full run logs each attempt, retry and failure, and never a secret", asyn
       () => getToken(client, { instanceId: "nope", apiTokenId }),
       LosantValidationError,
     );
-    const bad = createClient({
-      accessToken: `${accessToken}x`,
-      url: server.url,
+    const bad = withLogging(
+      createClient({
+        accessToken: `${accessToken}x`,
+        url: server.url,
+        retry: false,
+      }),
       logger,
-      retry: false,
-    });
+    );
     await expectError(() => getToken(bad, { instanceId, apiTokenId }), LosantApiError);
     server.faults.add({ action: "get", reset: "before", times: 1 });
     await expectError(
@@ -207,18 +213,38 @@ test("records are allow-listed: no headers, no body, no cause", () => {
   assert.ok(text.includes("ServerError"));
 });
 
-test("the logger option is checked; the silent default logs nothing and costs no stage", () => {
+test("withLogging's logger is checked; the silent default logs nothing and costs no stage", () => {
   assert.ok(isLogger(pino({ level: "silent" })));
   assert.ok(isLogger(console));
   assert.not.ok(isLogger({ info() {} }));
+  const client = createClient({ accessToken: "t" });
   try {
-    createClient({ accessToken: "t", logger: { info() {} } as never });
+    withLogging(client, { info() {} } as never);
     assert.unreachable("a logger without debug/warn/error is refused");
   } catch (error) {
     assert.instance(error, LosantValidationError);
     assert.match((error as Error).message, /logger/);
   }
-  assert.ok(createClient({ accessToken: "t", logger: silentLogger }));
+  assert.is(coreOf(client).logging, undefined, "a client without a logger has no logging stage");
+  const silent = withLogging(client, silentLogger);
+  assert.is(coreOf(silent).logging, undefined, "a silent logger adds no stage either");
+  const logged = withLogging(client, pino({ level: "debug" }));
+  assert.ok(coreOf(logged).logging, "a logger that writes adds the stages");
+  assert.is(coreOf(client).logging, undefined, "the original client is unchanged");
+});
+
+test("the removed createClient logger option fails with the way forward, and logs nothing", () => {
+  const { logger, lines } = capture();
+  try {
+    createClient({ accessToken: "t", logger } as never);
+    assert.unreachable("the logger option was accepted");
+  } catch (error) {
+    assert.instance(error, LosantValidationError);
+    const issue = (error as LosantValidationError).issues[0]!;
+    assert.is(issue.path, "logger");
+    assert.match(issue.message, /withLogging\(createClient\(options\), logger\)/);
+  }
+  assert.equal(lines, []);
 });
 
 test("the CLI's --verbose log has attempts and a summary, and no access token", async () => {

@@ -8,7 +8,13 @@ import * as assert from "uvu/assert";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createClient, LosantValidationError, onRequestEvent, onTokenEvent } from "../mod.ts";
+import {
+  createClient,
+  LosantValidationError,
+  onRequestEvent,
+  onTokenEvent,
+  withLogging,
+} from "../mod.ts";
 import {
   type BatchResult,
   fileJournal,
@@ -256,12 +262,14 @@ test("secrets counted in every output: events, request events, logs, results, re
       warn: log("warn"),
       error: log("error"),
     };
-    const client = createClient({
-      accessToken,
-      url: server.url,
+    const client = withLogging(
+      createClient({
+        accessToken,
+        url: server.url,
+        retry: { minTimeout: 1, maxTimeout: 2 },
+      }),
       logger,
-      retry: { minTimeout: 1, maxTimeout: 2 },
-    });
+    );
     const captured: unknown[] = [];
     onTokenEvent(client, (e) => void captured.push(e));
     onRequestEvent(client, (e) => void captured.push(e));

@@ -10,6 +10,7 @@ import {
   onRequestEvent,
   onTokenEvent,
   patchToken,
+  withLogging,
 } from "../mod.ts";
 import { startFakeLosant } from "../src/testing/mod.ts";
 import { deleteTokens, patchTokens } from "../src/batch/mod.ts";
@@ -57,13 +58,15 @@ test("a server echoing Authorization and secrets into error bodies: 0 occurrence
     };
     const lines: string[] = [];
     const logger = pino({ level: "trace" }, { write: (line: string) => void lines.push(line) });
-    const client = createClient({
-      accessToken,
-      url: server.url,
-      fetch: echoing,
+    const client = withLogging(
+      createClient({
+        accessToken,
+        url: server.url,
+        fetch: echoing,
+        retry: { retries: 1, minTimeout: 1, maxTimeout: 2 },
+      }),
       logger,
-      retry: { retries: 1, minTimeout: 1, maxTimeout: 2 },
-    });
+    );
     const seen: unknown[] = [];
     onTokenEvent(client, (e) => void seen.push(e));
     onRequestEvent(client, (e) => void seen.push(e));

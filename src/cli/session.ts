@@ -1,4 +1,4 @@
-import { type Client, createClient } from "../../mod.ts";
+import { type Client, createClient, withLogging } from "../../mod.ts";
 import { startEmbedded } from "./embedded.ts";
 import { UsageError } from "./exit-codes.ts";
 import type { Io } from "./io.ts";
@@ -43,17 +43,17 @@ export async function openSession(globals: GlobalOptions, io: Io): Promise<Sessi
     throw new UsageError("--embedded and --url cannot be used together");
   }
   const logger = globals.verbose ? createCliLogger("debug") : undefined;
+  const logged = (client: Client): Client => logger ? withLogging(client, logger) : client;
   const verbose = globals.verbose === true;
   if (globals.embedded) {
     const embedded = await startEmbedded();
     io.err(
       `embedded server at ${embedded.server.url} (${embedded.instanceIds.length} instances)\n`,
     );
-    const client = createClient({
+    const client = logged(createClient({
       accessToken: embedded.accessToken,
       url: embedded.server.url,
-      ...(logger ? { logger } : {}),
-    });
+    }));
     return {
       client,
       selfTokenId: selfTokenId(embedded.accessToken),
@@ -66,11 +66,10 @@ export async function openSession(globals: GlobalOptions, io: Io): Promise<Sessi
   }
   const accessToken = await readAccessToken(globals, io);
   const url = globals.url ?? (io.env.LOSANT_API_URL?.trim() || undefined);
-  const client = createClient({
+  const client = logged(createClient({
     accessToken,
     ...(url !== undefined ? { url } : {}),
-    ...(logger ? { logger } : {}),
-  });
+  }));
   return {
     client,
     selfTokenId: selfTokenId(accessToken),

@@ -10,8 +10,6 @@ import {
   TOKEN_EVENTS,
 } from "./events.ts";
 import { type HeaderOptions, headersStage } from "./headers.ts";
-import { attemptLoggingStage, callLoggingStage } from "./logging.ts";
-import { activeLogger } from "../logging/logger.ts";
 import { isPerCall } from "./placement.ts";
 import { responseStage } from "./response.ts";
 import { retryClock, runAttempts } from "./retry.ts";
@@ -31,11 +29,20 @@ export interface PipelineConfig extends HeaderOptions {
 /** The client's private parts the pipeline uses (see `ClientCore`). */
 export interface PipelineCore {
   readonly transport: Terminal;
-  readonly logger?: object;
+  /** The logging stages, when `withLogging` gave the client a logger that writes. */
+  readonly logging?: LoggingStages;
   /** Every wait of the client: attempt timeouts, retry delays. */
   readonly clock: Clock;
   /** Where the listener registries live; read per call by the event taps. */
   readonly shared: { readonly [K in EventSlotName]?: EventTap };
+}
+
+/** The two logging stages `withLogging` makes (`pipeline/logging.ts`), placed here. */
+export interface LoggingStages {
+  /** Per call, outermost: retries at warn, the final failure at error. */
+  readonly call: Middleware;
+  /** Per attempt, just outside the headers stage: each attempt at debug. */
+  readonly attempt: Middleware;
 }
 
 /**
@@ -56,10 +63,11 @@ export function buildRunner(
   resultSchema: v.GenericSchema,
 ): Runner {
   const user = client.middleware;
-  // Decided once per pipeline: without a logger the logging stages are not in it at all.
-  const logger = activeLogger(core.logger);
+  // Without a logger the logging stages are not in the pipeline, nor in the bundle: they
+  // come with `withLogging`, which only apps that log import.
+  const logging = core.logging;
   const perCall: Middleware[] = [
-    ...(logger ? [callLoggingStage(logger)] : []),
+    ...(logging ? [logging.call] : []),
     eventTapStage(core, TOKEN_EVENTS),
     responseStage(resultSchema),
     ...user.filter(isPerCall),
@@ -67,7 +75,7 @@ export function buildRunner(
   const perAttempt: Middleware[] = [
     ...user.filter((m) => !isPerCall(m)),
     eventTapStage(core, REQUEST_EVENTS),
-    ...(logger ? [attemptLoggingStage(logger)] : []),
+    ...(logging ? [logging.attempt] : []),
     headersStage(client),
     timeoutStage(core.clock),
   ];

@@ -1,7 +1,6 @@
 import * as v from "valibot";
 import type { Middleware } from "../types.ts";
 import type { RetryInfo, RetryOptions } from "../pipeline/retry-options.ts";
-import { isLogger, type Logger } from "../logging/logger.ts";
 import { type Clock, isClock } from "../clock.ts";
 import type { CallOptions, ClientOptions } from "../options.ts";
 import { LosantValidationError, type ValidationIssue } from "../errors.ts";
@@ -124,11 +123,9 @@ const clientOptions = inputObject(
       v.array(fn<Middleware>("must be a middleware function"), "must be an array"),
     ),
     fetch: v.optional(fn<typeof fetch>("must be a fetch function")),
+    // Moved out in 0.2.0: a way forward beats "is not a known field".
     logger: v.optional(
-      v.custom<Logger>(
-        isLogger,
-        "must be a logger: an object with debug, info, warn and error functions (pino fits)",
-      ),
+      v.custom<never>(() => false, "moved: use withLogging(createClient(options), logger)"),
     ),
     eventCache: v.optional(
       v.pipe(
