@@ -87,6 +87,7 @@ interface Waiter {
   reject: (error: unknown) => void;
   signal?: AbortSignal;
   onAbort?: () => void;
+  granted?: boolean;
 }
 
 interface InstanceState {
@@ -163,6 +164,7 @@ export function createGate(options: GateOptions, clock: Clock = systemClock): In
     stats.active++;
     stats.granted++;
     recordStart(state, now);
+    waiter.granted = true;
     if (waiter.onAbort) waiter.signal?.removeEventListener("abort", waiter.onAbort);
     let released = false;
     waiter.resolve(() => {
@@ -217,16 +219,18 @@ export function createGate(options: GateOptions, clock: Clock = systemClock): In
       const state = stateOf(instanceId);
       return new Promise<Release>((resolve, reject) => {
         const waiter: Waiter = { resolve, reject, signal };
-        if (signal !== undefined) {
+        state.waiters.push(waiter);
+        if (!waiting.has(instanceId)) waiting.set(instanceId, state);
+        pump();
+        // Most slots are granted at once, in the pump above: only a waiter still queued
+        // listens for its abort (adding and removing a listener per call is measurable).
+        if (signal !== undefined && !waiter.granted) {
           waiter.onAbort = () => {
             remove(state, waiter);
             reject(signal.reason);
           };
           signal.addEventListener("abort", waiter.onAbort, { once: true });
         }
-        state.waiters.push(waiter);
-        if (!waiting.has(instanceId)) waiting.set(instanceId, state);
-        pump();
       });
     },
     pause(instanceId, until) {
