@@ -60,7 +60,7 @@ test("HTTP_PROXY: the default reaches the API through the proxy (Node: with NODE
       HTTP_PROXY: proxy.url,
       ...(RUNTIME === "node" ? { NODE_USE_ENV_PROXY: "1" } : {}),
     });
-    assert.is(child.status, 0, child.stderr);
+    assert.is(child.code, 0, child.stderr);
     // Deno's and Bun's default is their own fetch; on Node the variables keep Node's.
     assert.equal(JSON.parse(child.stdout), { id: apiTokenId, through: 1 });
     const host = new URL(server.url).host;
@@ -87,13 +87,13 @@ if (RUNTIME === "node") {
           undici.setGlobalDispatcher(new undici.ProxyAgent(process.env.PROXY));`),
         { ...env, PROXY: proxy.url },
       );
-      assert.is(proxied.status, 0, proxied.stderr);
+      assert.is(proxied.code, 0, proxied.stderr);
       assert.equal(JSON.parse(proxied.stdout), { id: apiTokenId, through: 1 });
       assert.equal(proxy.seen, [`CONNECT ${new URL(server.url).host}`], "through the ProxyAgent");
       // Importing undici installs its default Agent when Node's fetch has not loaded yet: no
       // choice of the app's, so node:http stays the default.
       const plain = await runScript(getTokenScript(`await import("undici");`), env);
-      assert.is(plain.status, 0, plain.stderr);
+      assert.is(plain.code, 0, plain.stderr);
       assert.equal(JSON.parse(plain.stdout), { id: apiTokenId, through: 0 });
     } finally {
       await proxy.close();
@@ -119,7 +119,7 @@ if (RUNTIME === "node") {
         U: tls.url,
         NODE_EXTRA_CA_CERTS: CERT_FILE,
       });
-      assert.is(child.status, 0, child.stderr);
+      assert.is(child.code, 0, child.stderr);
       assert.equal(JSON.parse(child.stdout), { id: apiTokenId, through: 0 }, "over node:http");
     } finally {
       httpsAgent.destroy();

@@ -12,13 +12,14 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { startFakeLosant } from "../src/testing/mod.ts";
+import { type Finished, startProgram } from "./support/spawn-cli.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RUNTIME = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
@@ -49,58 +50,34 @@ test.after(() => {
   if (app) rmSync(app, { recursive: true, force: true });
 });
 
-interface Ran {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /**
  * Runs a script file in the app on the runtime under test (Node for Deno's run). Async: the
  * embedded server lives in this process, and a spawnSync would starve it.
  */
-function runInApp(file: string, source: string, env: Record<string, string> = {}): Promise<Ran> {
+function runInApp(
+  file: string,
+  source: string,
+  env: Record<string, string> = {},
+): Promise<Finished> {
   writeFileSync(join(app, file), source);
   const command = RUNTIME === "bun" ? process.execPath : "node";
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, [file], {
-      cwd: app,
-      env: { ...process.env, NO_COLOR: "1", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 60_000,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+  return startProgram(command, [file], { cwd: app, env, timeoutMs: 60_000 }).done;
 }
 
 /**
  * Runs a script file in the app on the runtime under test itself, Deno included (runInApp
  * runs Node for Deno).
  */
-function runOnRuntime(file: string, source: string, env: Record<string, string>): Promise<Ran> {
+function runOnRuntime(
+  file: string,
+  source: string,
+  env: Record<string, string>,
+): Promise<Finished> {
   writeFileSync(join(app, file), source);
   const [command, ...args] = RUNTIME === "deno"
     ? [process.execPath, "run", "-A", file]
     : [RUNTIME === "bun" ? process.execPath : "node", file];
-  return new Promise((resolve, reject) => {
-    const child = spawn(command!, args, {
-      cwd: app,
-      env: { ...process.env, NO_COLOR: "1", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 60_000,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+  return startProgram(command!, args, { cwd: app, env, timeoutMs: 60_000 }).done;
 }
 
 test("the default fetch: node:http on Node (the global one under a proxy variable), the runtime's own on Deno and Bun", async () => {
@@ -121,7 +98,7 @@ test("the default fetch: node:http on Node (the global one under a proxy variabl
     const noProxy = { HTTPS_PROXY: "", https_proxy: "", HTTP_PROXY: "", http_proxy: "" };
     const env = { T: token, U: server.url, P: JSON.stringify({ instanceId, apiTokenId }) };
     const plain = await runOnRuntime("default-fetch.mjs", source, { ...env, ...noProxy });
-    assert.is(plain.status, 0, plain.stderr);
+    assert.is(plain.code, 0, plain.stderr);
     assert.equal(JSON.parse(plain.stdout), { id: apiTokenId, through: RUNTIME === "node" ? 0 : 1 });
     if (RUNTIME === "node") {
       // Node's fetch (undici) sends sec-fetch-mode; node:http never does.
@@ -134,7 +111,7 @@ test("the default fetch: node:http on Node (the global one under a proxy variabl
         ...noProxy,
         HTTPS_PROXY: "http://127.0.0.1:9",
       });
-      assert.is(proxied.status, 0, proxied.stderr);
+      assert.is(proxied.code, 0, proxied.stderr);
       assert.equal(JSON.parse(proxied.stdout), { id: apiTokenId, through: 1 });
     }
   } finally {
@@ -156,7 +133,7 @@ test("the core entry calls the server with only its dependencies installed", asy
        console.log(names.length);`,
       { T: token, U: server.url, I: instanceId },
     );
-    assert.is(child.status, 0, child.stderr);
+    assert.is(child.code, 0, child.stderr);
     // The seed made two tokens there (the access token may add its own).
     assert.ok(Number(child.stdout.trim()) >= 2, `listed ${child.stdout.trim()} tokens`);
   } finally {
@@ -177,13 +154,13 @@ test("the batch entry runs and streams results without rxjs installed", async ()
      const report = await job;
      console.log(JSON.stringify({ seen, skipped: report.skipped }));`,
   );
-  assert.is(child.status, 0, child.stderr);
+  assert.is(child.code, 0, child.stderr);
   assert.equal(JSON.parse(child.stdout), { seen: ["skipped"], skipped: 1 });
 });
 
 test("the events entry without rxjs fails with the runtime's own error naming rxjs", async () => {
   const child = await runInApp("events.mjs", `await import("losant-tokens/events");`);
-  assert.is.not(child.status, 0, "importing the events entry should fail without rxjs");
+  assert.is.not(child.code, 0, "importing the events entry should fail without rxjs");
   assert.match(child.stderr, /Cannot find (package|module) 'rxjs'/);
 });
 
@@ -195,7 +172,7 @@ if (RUNTIME === "node") {
        createClient({ accessToken: "t" });
        console.log(VERSION);`,
     );
-    assert.is(child.status, 0, child.stderr);
+    assert.is(child.code, 0, child.stderr);
     assert.match(child.stdout, /^\d+\.\d+\.\d+/);
   });
 

@@ -4,15 +4,14 @@
  * (test/support/tls/, self-signed for 127.0.0.1, valid until 2126), and a child process of the
  * runtime under test. node:http, node:net and node:https only, so they run on Node, Deno and Bun.
  */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import net from "node:net";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { type Finished, startProgram } from "./spawn-cli.ts";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const RUNTIME = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
 
 /** The test CA's certificate file, for NODE_EXTRA_CA_CERTS. */
@@ -101,13 +100,6 @@ async function listening(
   };
 }
 
-/** What a child process printed, and how it ended. */
-export interface Ran {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /**
  * Runs an ES module source on the runtime under test from the repository root (so
  * `import("./mod.ts")` is the sources): Node with tsx, `deno eval`, `bun -e`. `env` adds to
@@ -118,30 +110,13 @@ export interface Ran {
 export function runScript(
   source: string,
   env: Record<string, string | undefined>,
-): Promise<Ran> {
-  const childEnv: Record<string, string> = {};
-  for (const [name, value] of Object.entries({ ...process.env, NO_COLOR: "1", ...env })) {
-    if (value !== undefined) childEnv[name] = value;
-  }
+): Promise<Finished> {
   const args = RUNTIME === "deno"
     ? ["eval", source]
     : RUNTIME === "bun"
     ? ["-e", source]
     : ["--import", "tsx", "--input-type=module", "-e", source];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: ROOT,
-      env: childEnv,
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 60_000,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+  return startProgram(process.execPath, args, { env, timeoutMs: 60_000 }).done;
 }
 
 /**

@@ -20,6 +20,8 @@ export interface SpawnOptions {
   /** Written to stdin, which is then closed. */
   input?: string;
   timeoutMs?: number;
+  /** The working directory. Default: the repository root. */
+  cwd?: string;
 }
 
 /** A running process whose output is collected as it comes. */
@@ -44,7 +46,7 @@ export function startScript(
   return startProgram("node", ["--import", "tsx", file, ...args], options);
 }
 
-/** Starts any program in the repository root, its output collected. */
+/** Starts any program (in the repository root unless `cwd` says otherwise), its output collected. */
 export function startProgram(
   command: string,
   args: readonly string[],
@@ -55,7 +57,7 @@ export function startProgram(
   const merged = { ...process.env, NO_COLOR: "1", LOSANT_API_TOKEN: undefined, ...options.env };
   for (const [key, value] of Object.entries(merged)) if (value !== undefined) env[key] = value;
   const child = spawn(command, [...args], {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env,
     stdio: ["pipe", "pipe", "pipe"],
   });
