@@ -297,6 +297,40 @@ test("the rate never falls below MIN_RATE, even when nothing was admitted", () =
   assert.is(control.rate(1000), MIN_RATE);
 });
 
+test("the gate: an abort ends a waiter that is queued, and is a no-op once its slot is granted", async () => {
+  const clock = createFakeClock(0);
+  const gate = createGate({ concurrency: 1, perInstanceConcurrency: 1 }, clock);
+  // Granted at once, with a signal: aborting it afterwards changes nothing.
+  const early = new AbortController();
+  const releaseA = await gate.acquire("a", early.signal);
+  early.abort(new Error("too late"));
+  assert.is(gate.stats.active, 1);
+  // Queued behind A: its abort rejects it with the reason and takes it out of the queue.
+  const queued = new AbortController();
+  const b = gate.acquire("a", queued.signal);
+  const reason = new Error("cancelled while waiting");
+  queued.abort(reason);
+  assert.is(await b.then(() => "granted", (e: unknown) => e), reason);
+  // Queued, then granted when A releases; an abort after that grant is a no-op too.
+  const late = new AbortController();
+  let cGranted = false;
+  const c = gate.acquire("a", late.signal).then((release) => {
+    cGranted = true;
+    return release;
+  });
+  releaseA();
+  const releaseC = await c;
+  assert.ok(cGranted, "C gets the slot B left");
+  late.abort(new Error("too late"));
+  releaseC();
+  assert.is(gate.stats.active, 0);
+  // The queue is clean: the next caller is granted at once.
+  const releaseD = await gate.acquire("a");
+  assert.is(gate.stats.active, 1);
+  releaseD();
+  assert.is(gate.stats.granted, 3, "A, C and D; never B");
+});
+
 test("the gate: one instance's 429s hold and slow it; another instance is granted at once", async () => {
   const clock = createFakeClock(0);
   const gate = createGate({ concurrency: 8, perInstanceConcurrency: 4 }, clock);
