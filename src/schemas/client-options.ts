@@ -6,7 +6,7 @@ import type { CallOptions, ClientOptions } from "../options.ts";
 import { LosantValidationError, type ValidationIssue } from "../errors.ts";
 import { parseParams } from "../validate.ts";
 import { HEADER_TEXT_MESSAGE, headerValue, inputObject } from "./input.ts";
-import { rule } from "./rule.ts";
+import { falseOnly, rule } from "./rule.ts";
 
 /**
  * The schemas of createClient's options, of one call's options and of retry options.
@@ -56,7 +56,7 @@ const retryOptions = inputObject(
 /** RetryOptions, checked. */
 export const RetryOptionsSchema: v.GenericSchema<RetryOptions> = retryOptions;
 
-const FALSE = v.literal(false);
+const FALSE = falseOnly("must be false");
 
 const retry = v.optional(v.lazy((x) => x === false ? FALSE : RetryOptionsSchema));
 
@@ -110,7 +110,7 @@ const url = v.pipe(
 );
 
 const USER_AGENT = headerValue(1024);
-const NO_USER_AGENT = v.literal(false, "must be false or a header-safe string");
+const NO_USER_AGENT = falseOnly("must be false or a header-safe string");
 
 const clientOptions = inputObject(
   {
