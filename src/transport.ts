@@ -198,11 +198,8 @@ function apiError(
   if (type === "VersionNotAllowed") {
     message += ` (Accept-Version ${ctx.headers["accept-version"]} is not served here: set ` +
       `the client's acceptVersion)`;
-  } else if (
-    status === 400 && /defaultRole|orgRoles|additional prop/i.test(message) &&
-    /"(defaultRole|orgRoles)"/.test(JSON.stringify(ctx.body) ?? "")
-  ) {
-    message += " (defaultRole and orgRoles need Losant API 1.30 or later)";
+  } else {
+    message += ctx.semantics.errorHint?.(status, message, ctx.body) ?? "";
   }
   return new LosantApiError(status, type, message, errorContextOf(ctx, { retryAfter }));
 }

@@ -28,10 +28,11 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
  * (-312 B: 15,840 B on Node); logging only for apps that import `withLogging` (-757 B: 15,083 B
  * on Node, 15,267 B on Deno and Bun); valibot's minValue, maxValue, minLength, maxLength, regex
  * and integer as one `v.check` under each rule's name (`schemas/rule.ts`, -158 B: 14,919 B);
- * `literal(false)` as a `v.custom` named "literal" (-40 B: 14,879 B).
+ * `literal(false)` as a `v.custom` named "literal" (-40 B: 14,879 B); the roles-before-1.30 hint
+ * declared by the patch and create actions, not in the transport (-54 B: 14,825 B).
  * Lower this when a cut lands, so growth fails here rather than creeping in unnoticed.
  */
-const MAX_GZIP_BYTES = 14_980;
+const MAX_GZIP_BYTES = 14_925;
 
 const FORBIDDEN_INPUTS = [
   "node_modules/rxjs",
