@@ -17,8 +17,8 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /**
  * Budget for an app that makes a client and calls `getToken`, minified and gzipped, measured
- * here: Node's gzip, and Deno's and Bun's, which pack about 1.3% less (the budget covers all
- * three, with ~100 B to spare). bench/README.md has the breakdown and each cut's before/after.
+ * here: Node's gzip, and Deno's and Bun's, whose output is ~1.1% larger (the budget is theirs
+ * with ~100 B to spare, so it covers all three). bench/README.md has the breakdown and each cut's before/after.
  * The issue's goal is 10 KB, but ky, p-retry and the leanest valibot alone bundle to 7.4 KB
  * gzipped (the "floor" row). At issue 11's start it measured 14,156 B on Node; required
  * features took it to 16,152 B (actions that declare what they are, ~0.6 KB; strict input with
@@ -29,10 +29,11 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
  * on Node, 15,267 B on Deno and Bun); valibot's minValue, maxValue, minLength, maxLength, regex
  * and integer as one `v.check` under each rule's name (`schemas/rule.ts`, -158 B: 14,919 B);
  * `literal(false)` as a `v.custom` named "literal" (-40 B: 14,879 B); the roles-before-1.30 hint
- * declared by the patch and create actions, not in the transport (-54 B: 14,825 B).
+ * declared by the patch and create actions, not in the transport (-54 B: 14,825 B on Node,
+ * 14,994 B on Deno and Bun).
  * Lower this when a cut lands, so growth fails here rather than creeping in unnoticed.
  */
-const MAX_GZIP_BYTES = 14_925;
+const MAX_GZIP_BYTES = 15_095;
 
 const FORBIDDEN_INPUTS = [
   "node_modules/rxjs",
