@@ -31,10 +31,11 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
  * `literal(false)` as a `v.custom` named "literal" (-40 B: 14,879 B); the roles-before-1.30 hint
  * declared by the patch and create actions, not in the transport (-54 B: 14,825 B on Node,
  * 14,994 B on Deno and Bun); no union flattening in validation, every `false | {...}` input
- * being a `v.lazy` (-81 B: 14,744 B on Node, 14,911 B on Deno and Bun).
+ * being a `v.lazy` (-81 B: 14,744 B on Node, 14,911 B on Deno and Bun); the retry stage
+ * without a default clock of its own (-12 B: 14,732 B on Node, 14,900 B on Deno and Bun).
  * Lower this when a cut lands, so growth fails here rather than creeping in unnoticed.
  */
-const MAX_GZIP_BYTES = 15_010;
+const MAX_GZIP_BYTES = 15_000;
 
 const FORBIDDEN_INPUTS = [
   "node_modules/rxjs",
