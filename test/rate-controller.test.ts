@@ -16,6 +16,8 @@ import {
   type RateController,
   RECOVERY_S,
   RELEASE_FACTOR,
+  TOLD_C_PROBE,
+  TOLD_RECOVERY_S,
 } from "../src/batch/rate-controller.ts";
 import { createGate } from "../src/batch/instance-gate.ts";
 import { fixedWindowLimiter } from "../src/testing/rate-limit.ts";
@@ -198,15 +200,39 @@ test("told: paced at the told rate less the margin; a 429 cuts below it; regrowt
   control.throttled(1000, 995);
   assert.is(control.mode, "cubic");
   near(control.rate(1000), BETA * 60, "cut");
-  near(control.rate(1000 + RECOVERY_S * 1000), 60, "regrown to the peak");
-  const k = 1000 + RECOVERY_S * 1000;
-  near(control.rate(k + 500), 60 * (1 + C_PROBE * 0.5 ** 3), "probing towards the told rate");
-  const back = k + 1000 * ((told / 60 - 1) / C_PROBE) ** (1 / 3);
-  near(control.rate(back - 1), 60 * (1 + C_PROBE * ((back - 1 - k) / 1000) ** 3), "nearly back");
+  near(control.rate(1000 + TOLD_RECOVERY_S * 1000), 60, "regrown to the peak");
+  const k = 1000 + TOLD_RECOVERY_S * 1000;
+  near(control.rate(k + 300), 60 * (1 + TOLD_C_PROBE * 0.3 ** 3), "probing towards the told rate");
+  const back = k + 1000 * ((told / 60 - 1) / TOLD_C_PROBE) ** (1 / 3);
+  near(
+    control.rate(back - 1),
+    60 * (1 + TOLD_C_PROBE * ((back - 1 - k) / 1000) ** 3),
+    "nearly back",
+  );
   near(control.rate(back), told, "back at the told rate, never above");
   near(control.rate(back + 1), told, "");
   assert.is(control.mode, "told");
   near(control.rate(back + 60_000), told, "and there it stays");
+});
+
+test("told, the curve after a cut is quicker than not told: back at the peak in 0.7 s, ×2 past it in 0.5 s", () => {
+  // The same answers to a told and a not-told controller: 60 admitted in the last second,
+  // then a 429 (the not-told one had its first 429 before: this one ends its slow start).
+  const told = createRateController(100);
+  const found = limitedAt50();
+  admit(told, 1010, 60, 15);
+  admit(found, 1010, 60, 15);
+  told.throttled(2000, 1995);
+  found.throttled(2000, 1995);
+  const times = [0, 350, 700, 800, 1000, 1200, 1600, 2400].map((dt) => 2000 + dt);
+  const rates = (c: RateController) => times.map((t) => Math.round(c.rate(t) * 1000) / 1000);
+  // Told: 54 → 60 in 0.7 s (concave), then 60 × (1 + 8 × (t − 0.7)³): +0.8% 0.1 s past the
+  // peak, +22% at 0.3 s, ×2 at 0.5 s: at the told 97.087 by then, and paced at it from then on.
+  assert.equal(rates(told), [54, 59.25, 60, 60.48, 72.96, 97.087, 97.087, 97.087]);
+  assert.is(told.mode, "told");
+  // Not told, the same cut: 1.6 s back to the peak, then ×2 in 0.8 s (and no ceiling).
+  assert.equal(rates(found), [54, 57.139, 58.932, 59.25, 59.684, 59.906, 60, 121.44]);
+  assert.is(found.mode, "cubic");
 });
 
 /**
@@ -259,8 +285,9 @@ test("told, the limit halved for a while, then restored: back at the told rate w
   assert.ok(refusedAt[0]! >= 10_000, "no 429 before the halving");
   assert.ok(at(12_000) <= 50, `follows the halving: ${at(12_000)}`);
   const back = rates.slice(20_000 / 250).findIndex((r) => Math.abs(r - told) < 1e-6) * 0.25;
-  // At worst a whole regrowth after a 429 just before the restore, then 0.8 s to double.
-  const bound = RECOVERY_S + 1;
+  // At worst a whole told regrowth after a 429 just before the restore, then 0.5 s to double
+  // (and the 250 ms between samples).
+  const bound = TOLD_RECOVERY_S + 0.75;
   assert.ok(back >= 0 && back <= bound, `back at the told rate ${back} s after the restore`);
   const during = refusedAt.filter((t) => t >= 10_000 && t < 20_000).length;
   assert.ok(during <= 20, `${during} 429s while halved`);
