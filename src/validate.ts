@@ -22,7 +22,7 @@ export function parseParams<S extends v.GenericSchema>(
 ): v.InferOutput<S> {
   let result: v.SafeParseResult<S>;
   try {
-    result = v.safeParse(schema, input, { abortPipeEarly: true });
+    result = v.safeParse(schema, input, PARSE_CONFIG);
   } catch {
     throw new LosantValidationError([UNREADABLE], { action }, subject);
   }
@@ -30,6 +30,9 @@ export function parseParams<S extends v.GenericSchema>(
   const issues = result.issues.flatMap(throughUnions).map(toValidationIssue);
   throw new LosantValidationError(issues, { action }, subject);
 }
+
+// One config for every parse: made once, not per call.
+const PARSE_CONFIG = { abortPipeEarly: true } as const;
 
 const UNREADABLE: ValidationIssue = {
   path: "(input)",
