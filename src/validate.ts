@@ -26,7 +26,7 @@ export function parseParams<S extends v.GenericSchema>(
 ): v.InferOutput<S> {
   let result: v.SafeParseResult<S>;
   try {
-    result = v.safeParse(schema, input, { abortPipeEarly: true });
+    result = v.safeParse(schema, input, PARSE_CONFIG);
   } catch {
     throw new LosantValidationError([UNREADABLE], { action }, subject);
   }
@@ -34,6 +34,9 @@ export function parseParams<S extends v.GenericSchema>(
   const issues = result.issues.map(toValidationIssue);
   throw new LosantValidationError(issues, { action }, subject);
 }
+
+// One config for every parse: made once, not per call.
+const PARSE_CONFIG = { abortPipeEarly: true } as const;
 
 const UNREADABLE: ValidationIssue = {
   path: "(input)",

@@ -28,15 +28,15 @@ export function timeoutStage(clock: Clock): Middleware {
 
     let cancel: (() => void) | undefined;
     if (limit !== Infinity) {
-      const byDeadline = limit < ctx.timeout || ctx.timeout <= 0;
-      const message = byDeadline
-        ? `${ctx.action} passed its deadline`
-        : `${ctx.action} attempt ${ctx.attempt} timed out after ${limit} ms`;
-      const context = errorContextOf(ctx);
-      cancel = clock.setTimer(
-        () => controller.abort(new LosantTimeoutError(message, Math.max(limit, 0), context)),
-        Math.max(limit, 0),
-      );
+      // The error is built only if the timer fires: nearly every attempt ends first.
+      const expire = () => {
+        const byDeadline = limit < ctx.timeout || ctx.timeout <= 0;
+        const message = byDeadline
+          ? `${ctx.action} passed its deadline`
+          : `${ctx.action} attempt ${ctx.attempt} timed out after ${limit} ms`;
+        controller.abort(new LosantTimeoutError(message, Math.max(limit, 0), errorContextOf(ctx)));
+      };
+      cancel = clock.setTimer(expire, Math.max(limit, 0));
     }
     ctx.attemptSignal = controller.signal;
     try {
