@@ -2,6 +2,7 @@ import type { Clock } from "../clock.ts";
 import { LosantTimeoutError } from "../errors.ts";
 import type { Middleware } from "../types.ts";
 import { errorContextOf } from "./error-context.ts";
+import { abortWatched, watchedController } from "../fetch/abort-watch.ts";
 
 /**
  * Gives each attempt its own AbortSignal that fires on the per-attempt timeout, the
@@ -21,8 +22,8 @@ export function timeoutStage(clock: Clock): Middleware {
     const callerSignal = ctx.signal;
     if (limit === Infinity && callerSignal === undefined) return next();
 
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(callerSignal!.reason);
+    const controller = watchedController();
+    const onAbort = () => abortWatched(controller, callerSignal!.reason);
     if (callerSignal?.aborted) throw callerSignal.reason;
     callerSignal?.addEventListener("abort", onAbort, { once: true });
 
@@ -34,7 +35,8 @@ export function timeoutStage(clock: Clock): Middleware {
         const message = byDeadline
           ? `${ctx.action} passed its deadline`
           : `${ctx.action} attempt ${ctx.attempt} timed out after ${limit} ms`;
-        controller.abort(new LosantTimeoutError(message, Math.max(limit, 0), errorContextOf(ctx)));
+        const error = new LosantTimeoutError(message, Math.max(limit, 0), errorContextOf(ctx));
+        abortWatched(controller, error);
       };
       cancel = clock.setTimer(expire, Math.max(limit, 0));
     }
