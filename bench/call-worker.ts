@@ -4,6 +4,10 @@
  * sequential getToken calls over one keep-alive connection, timed with process.cpuUsage
  * (this process only: the server runs in another one) and the wall clock.
  *
+ * Our code is loaded as its users load it: the npm build (dist/, so build first) on Node and
+ * Bun, the TypeScript sources on Deno (JSR). Through tsx, the sources would carry esbuild's
+ * keep-names wrapper on every closure, which no user runs and which costs ~10% of a call.
+ *
  * Usage: node --import tsx bench/call-worker.ts <contender> (target in BENCH_TARGET as JSON)
  * Prints one JSON line: { contender, calls, cpuUs, wallUs, heapDeltaKb }.
  */
@@ -84,15 +88,21 @@ function fetchCall(t: Target, fetchFn: typeof fetch): Call {
 }
 
 /**
- * ky alone, configured as this library configures it (its retry, timeout and HTTP errors
- * off), over the given fetch: ky's own share of a call, measured beside the rest.
+ * ky alone, configured and called as this library does (its retry, timeout and HTTP errors
+ * off; the headers set on the Request ky hands its fetch), over the given fetch: ky's own
+ * share of a call, measured beside the rest.
  */
-async function kyCall(t: Target, fetchFn?: typeof fetch): Promise<Call> {
+async function kyCall(t: Target, fetchFn: typeof fetch = fetch): Promise<Call> {
   const { default: ky } = await import("ky");
-  const http = ky.create({ retry: 0, throwHttpErrors: false, timeout: false, fetch: fetchFn });
+  const http = ky.create({ retry: 0, throwHttpErrors: false, timeout: false });
   const { url, headers } = requestOf(t);
+  const send = (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = input as Request;
+    for (const name in headers) request.headers.set(name, headers[name]!);
+    return fetchFn(request, init);
+  };
   return async () => {
-    const response = await http(url, { headers });
+    const response = await http(url, { fetch: send });
     if (response.status !== 200) throw new Error(`status ${response.status}`);
     return JSON.parse(await response.text());
   };
@@ -108,12 +118,17 @@ async function rawNodeFetch(t: Target): Promise<Call> {
   return fetchCall(t, await loadNodeFetch());
 }
 
+/** Deno users take the sources; Node and Bun users the npm build. */
+const FROM_SOURCES = "Deno" in globalThis;
+
 async function loadNodeFetch(): Promise<typeof fetch> {
-  return (await import("../src/fetch/node-fetch.ts")).nodeFetch;
+  const entry = FROM_SOURCES ? "../src/fetch/node-fetch.ts" : "losant-tokens/node-fetch";
+  return (await import(entry)).nodeFetch;
 }
 
 async function loadHttpFetch(): Promise<typeof fetch> {
-  return (await import("../src/fetch/http-fetch.ts")).httpFetch;
+  const entry = FROM_SOURCES ? "../src/fetch/http-fetch.ts" : "losant-tokens/http-fetch";
+  return (await import(entry)).httpFetch;
 }
 
 /** The official client (axios underneath, Node's keep-alive global agent). */
@@ -131,7 +146,9 @@ function losantRest(t: Target): Call {
 
 /** This library with its defaults (validation, retry, timeout, events, hooks). */
 async function losantTokens(t: Target, fast: boolean | "http"): Promise<Call> {
-  const { createClient, getToken } = await import("../mod.ts");
+  const { createClient, getToken } = (await import(
+    FROM_SOURCES ? "../mod.ts" : "losant-tokens"
+  )) as typeof import("../mod.ts");
   const fetch = fast === "http" ? await loadHttpFetch() : fast ? await loadNodeFetch() : undefined;
   const client = createClient({ accessToken: t.token, url: t.url, ...(fetch ? { fetch } : {}) });
   const params = { instanceId: t.instanceId, apiTokenId: t.apiTokenId };

@@ -9,7 +9,15 @@
  */
 import process from "node:process";
 import { type Contender, CONTENDERS, type Target, type WorkerResult } from "./call-worker.ts";
-import { envInt, markdownTable, median, runJson, spread, startBenchServer } from "./support.ts";
+import {
+  buildPackage,
+  envInt,
+  markdownTable,
+  median,
+  runJson,
+  spread,
+  startBenchServer,
+} from "./support.ts";
 
 /** Per contender: CPU and wall µs per call in each round. */
 export interface CostResult {
@@ -33,6 +41,7 @@ export async function measureCostPerCall(
   target: Target,
   options: CostOptions,
 ): Promise<CostResult[]> {
+  buildPackage(); // the workers load our code from dist/, as users do
   const results = new Map<Contender, CostResult>(
     options.contenders.map((c) => [c, { contender: c, cpuUs: [], wallUs: [], heapDeltaKb: [] }]),
   );

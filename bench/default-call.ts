@@ -9,8 +9,8 @@
  * The Node CPU rows are the layers of our call, measured side by side: node:http (the
  * floor), httpFetch (the default transport on Node), ky over it, and the whole library.
  *
- * Usage: node --import tsx bench/default-call.ts   (builds dist/ first: the start-up rows
- * load the package as users do)
+ * Usage: node --import tsx bench/default-call.ts   (builds dist/ first: every row loads the
+ * package as its users do)
  * Env: BENCH_ROUNDS (5), BENCH_CALLS (3000), BENCH_WARMUP (300), BENCH_FIRST_ROUNDS (9),
  *      BENCH_RUNTIMES (node20,node22,node24,deno,bun).
  */
@@ -24,10 +24,10 @@ import {
 } from "../scripts/runtimes.ts";
 import type { Contender, WorkerResult } from "./call-worker.ts";
 import {
+  buildPackage,
   envInt,
   markdownTable,
   median,
-  ROOT,
   runJsonWith,
   runWorker,
   spread,
@@ -89,11 +89,7 @@ function push(rows: Row[], runtime: RuntimeChoice, contender: string, value: num
   row.values.push(value);
 }
 
-const build = spawnSync(process.execPath, ["--import", "tsx", "scripts/build.ts"], {
-  cwd: ROOT,
-  stdio: ["ignore", "ignore", "inherit"],
-});
-if (build.status !== 0) throw new Error("npm run build failed");
+buildPackage();
 
 const versions = new Map(runtimes.map((r) => {
   const { command } = runtimeCommand(r);

@@ -2,13 +2,25 @@
  * What the benchmarks share: the bench server in its own process, child processes that
  * print one JSON line, and the statistics every table uses (median and spread).
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
 import type { Target } from "./call-worker.ts";
 
 /** The repository root, where every child process runs. */
 export const ROOT: string = fileURLToPath(new URL("..", import.meta.url));
+
+/**
+ * Builds dist/ (scripts/build.ts): the workers load the package as Node and Bun users do,
+ * from its npm build, so a bench never measures a stale build or the tsx-compiled sources.
+ */
+export function buildPackage(): void {
+  const build = spawnSync(process.execPath, ["--import", "tsx", "scripts/build.ts"], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  if (build.status !== 0) throw new Error("npm run build failed");
+}
 
 /** A running bench server: where to send calls, and how to stop it. */
 export interface BenchServer {

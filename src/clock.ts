@@ -36,7 +36,12 @@ export const systemClock: Clock = {
   now: () => Date.now(),
   setTimer(callback, ms) {
     if (ms === Infinity) return () => {};
-    const due = Date.now() + Math.max(0, ms);
+    if (!(ms > MAX_TIMER_MS)) {
+      // The common case, one timer (an attempt's timeout is set and cleared on every call).
+      const handle = setTimeout(callback, Math.max(0, ms));
+      return () => clearTimeout(handle);
+    }
+    const due = Date.now() + ms;
     let handle: ReturnType<typeof setTimeout> | undefined;
     const arm = (): void => {
       const left = due - Date.now();

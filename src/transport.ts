@@ -10,6 +10,7 @@ import { errorContextOf } from "./pipeline/error-context.ts";
 import { ErrorBodySchema } from "./schemas/error-body.ts";
 import { freshConnectionInit } from "./fresh-connection.ts";
 import { DIRECT_SIGNAL } from "./fetch/direct-signal.ts";
+import { queryString } from "./query-string.ts";
 import type { Scrubber } from "./scrub.ts";
 import * as v from "valibot";
 
@@ -39,9 +40,9 @@ export function createTransport(
     // per-attempt timeout silently never fires on a server that stalls after the headers.
     let _sent: Request | undefined;
     try {
+      const headers = ctx.headers;
       const response = await http(buildUrl(baseUrl, ctx.path, ctx.query), {
         method: ctx.method,
-        headers: { ...ctx.headers, authorization },
         // The API never redirects. Following one would resend the request, Authorization
         // included, somewhere else: a 302 on the delete of token A pointing at token B
         // would delete B. Every runtime's fetch honours the Request's "manual".
@@ -53,8 +54,15 @@ export function createTransport(
         // The request ky sends passes through here, so it is held, and it gets what only
         // fetch's init can carry: a delete's fresh connection (Bun honours `keepalive` only
         // from the init) and the direct signal.
-        fetch: (request: RequestInfo | URL, init?: RequestInit) => {
-          _sent = request as Request; // ky always hands fetch its Request
+        fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+          const request = input as Request; // ky always hands fetch its Request
+          _sent = request;
+          // The headers go onto the Request ky is sending rather than through ky's options,
+          // which ky copies into five or six Headers on the way: set once here, a header costs
+          // a sixth as much, and a call a fifth less of ky's CPU (bench/README.md#default-call).
+          const sending = request.headers;
+          for (const name in headers) sending.set(name, headers[name]!);
+          sending.set("authorization", authorization);
           if (fresh === undefined && !(direct && signal)) return send(request, init);
           return send(request, { ...init, ...fresh, ...(direct ? { signal } : undefined) });
         },
@@ -100,7 +108,7 @@ function takesSignalDirectly(f: typeof fetch): boolean {
 }
 
 function buildUrl(baseUrl: string, path: string, query: Record<string, string>): string {
-  const search = new URLSearchParams(query).toString();
+  const search = queryString(query);
   return search ? `${baseUrl}${path}?${search}` : `${baseUrl}${path}`;
 }
 
@@ -198,11 +206,8 @@ function apiError(
   if (type === "VersionNotAllowed") {
     message += ` (Accept-Version ${ctx.headers["accept-version"]} is not served here: set ` +
       `the client's acceptVersion)`;
-  } else if (
-    status === 400 && /defaultRole|orgRoles|additional prop/i.test(message) &&
-    /"(defaultRole|orgRoles)"/.test(JSON.stringify(ctx.body) ?? "")
-  ) {
-    message += " (defaultRole and orgRoles need Losant API 1.30 or later)";
+  } else {
+    message += ctx.semantics.errorHint?.(status, message, ctx.body) ?? "";
   }
   return new LosantApiError(status, type, message, errorContextOf(ctx, { retryAfter }));
 }

@@ -55,6 +55,12 @@ export interface ActionSemantics {
    * silent resend would be misread (a delete answered 404) or would apply twice (a create).
    */
   readonly ownConnection: boolean;
+  /**
+   * Words the transport appends to the message of an error answer when this action's own
+   * request explains it (a patch's roles refused by an API older than 1.30), or undefined.
+   * Only the actions it applies to carry it, so an app that never patches bundles none.
+   */
+  readonly errorHint?: (status: number, message: string, body: unknown) => string | undefined;
   /** The token events a successful call emits. */
   readonly tokenEvent: TokenEventDeclaration;
 }

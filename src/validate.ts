@@ -10,6 +10,10 @@ import { OBJECT_KEYS } from "./schemas/input.ts";
  * that cannot even be read (a getter or a Proxy trap that throws) is a validation error too,
  * and what it threw is dropped: its message may hold anything.
  *
+ * An input that is `false` or an object (`retry`, the test server's `seed`) is a `v.lazy` that
+ * picks its schema by the value, never a `v.union`: a union that fails reports only its own
+ * message, so an unknown key or a bad field inside the object would lose its path.
+ *
  * @example
  * const params = parseParams(TokenParamsSchema, raw, "getToken");
  * const options = parseParams(CallOptionsSchema, rawOptions, "getToken", "options");
@@ -22,35 +26,23 @@ export function parseParams<S extends v.GenericSchema>(
 ): v.InferOutput<S> {
   let result: v.SafeParseResult<S>;
   try {
-    result = v.safeParse(schema, input, { abortPipeEarly: true });
+    result = v.safeParse(schema, input, PARSE_CONFIG);
   } catch {
     throw new LosantValidationError([UNREADABLE], { action }, subject);
   }
   if (result.success) return result.output;
-  const issues = result.issues.flatMap(throughUnions).map(toValidationIssue);
+  const issues = result.issues.map(toValidationIssue);
   throw new LosantValidationError(issues, { action }, subject);
 }
+
+// One config for every parse: made once, not per call.
+const PARSE_CONFIG = { abortPipeEarly: true } as const;
 
 const UNREADABLE: ValidationIssue = {
   path: "(input)",
   rule: "readable",
   message: "could not be read: a getter or Proxy trap threw while it was checked",
 };
-
-/**
- * A union (`retry: false | {...}`) reports its own message when every option fails, with
- * the options' issues inside. When the value got past an option's type check and failed
- * deeper (an unknown key inside the retry object), that deeper issue says more: it is
- * reported instead, with the union's path in front of its own.
- */
-function throughUnions(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown>[] {
-  if (issue.type !== "union" || issue.issues === undefined) return [issue];
-  const deeper = issue.issues.filter((i) => i.path !== undefined && i.path.length > 0);
-  if (deeper.length === 0) return [issue];
-  return deeper.flatMap((i) =>
-    throughUnions({ ...i, path: [...(issue.path ?? []), ...i.path!] } as v.BaseIssue<unknown>)
-  );
-}
 
 const OBJECT_TYPES = new Set(["object", "strict_object", "loose_object"]);
 

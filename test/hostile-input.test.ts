@@ -322,6 +322,13 @@ test("the embedded server refuses unknown options too", async () => {
   }
   const error = await startFakeLosant({ sede: false } as never).catch((e) => e);
   assert.ok(error.message.includes("did you mean seed?"), error.message);
+  // Inside `false | {...}`, the object's own issue, with its path and its suggestion.
+  const inner = await startFakeLosant({ seed: { instance: 1 } } as never).catch((e) => e);
+  assert.equal(inner.issues, [{
+    path: "seed.instance",
+    rule: "unknown_key",
+    message: "is not a known field (did you mean instances?)",
+  }]);
 });
 
 test.run();

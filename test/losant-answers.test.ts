@@ -3,7 +3,14 @@
 // reproduced by the embedded server's status faults with Losant's own bodies.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { createClient, getToken, LosantApiError, patchToken, type RetryInfo } from "../mod.ts";
+import {
+  createClient,
+  createToken,
+  getToken,
+  LosantApiError,
+  patchToken,
+  type RetryInfo,
+} from "../mod.ts";
 import { type FakeLosant, startFakeLosant } from "../src/testing/mod.ts";
 import { createFakeClock, settle } from "./support/fake-clock.ts";
 
@@ -96,6 +103,24 @@ test("a patch with defaultRole/orgRoles refused by an API older than 1.30 says s
     (e) => e,
   );
   assert.not.match((plain as Error).message, /1\.30/);
+});
+
+test("a create with defaultRole refused by an API older than 1.30 says so too; a get never does", async () => {
+  const older = { type: "Validation", message: "apiToken should NOT have additional properties" };
+  const client = createClient({ accessToken, url: server.url, retry: false });
+  server.faults.add({ action: "create", status: 400, body: older });
+  const apiToken = { name: "roles", scope: ["all.Instance.read"], defaultRole: "view" as const };
+  const error = await createToken(client, { instanceId: params.instanceId, apiToken }).then(
+    () => undefined,
+    (e) => e,
+  );
+  assert.instance(error, LosantApiError);
+  assert.match((error as Error).message, /need Losant API 1\.30 or later/);
+  // The hint is the patch's and the create's: the same answer to a get has none.
+  server.faults.add({ action: "get", status: 400, body: older });
+  const read = await getToken(client, params).then(() => undefined, (e) => e);
+  assert.instance(read, LosantApiError);
+  assert.not.match((read as Error).message, /1\.30/);
 });
 
 test.run();

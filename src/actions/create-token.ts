@@ -2,6 +2,7 @@ import type { Client } from "../client.ts";
 import { type ApiToken, ApiTokenSchema } from "../schemas/api-token.ts";
 import { type CreateTokenParams, CreateTokenParamsSchema } from "../schemas/create-token-params.ts";
 import type { ActionSpec } from "./define-action.ts";
+import { rolesHint } from "./roles-hint.ts";
 import { type CallOptions, runAction } from "./run-action.ts";
 
 const createTokenAction: ActionSpec<typeof CreateTokenParamsSchema, typeof ApiTokenSchema> = {
@@ -16,6 +17,8 @@ const createTokenAction: ActionSpec<typeof CreateTokenParamsSchema, typeof ApiTo
   notFoundAfterUnknown: "not-found",
   // A runtime's silent resend on a reset keep-alive connection would create twice too.
   ownConnection: true,
+  // An API older than 1.30 refuses roles in words that do not say so.
+  errorHint: rolesHint,
   tokenEvent: { type: "created", tokens: "result" },
 };
 

@@ -3,6 +3,7 @@ import { type ApiToken, ApiTokenSchema } from "../schemas/api-token.ts";
 import { type PatchTokenParams, PatchTokenParamsSchema } from "../schemas/patch-token-params.ts";
 import type { ActionSpec } from "./define-action.ts";
 import { REPEATABLE, tokenPath } from "./define-action.ts";
+import { rolesHint } from "./roles-hint.ts";
 import { type CallOptions, runAction } from "./run-action.ts";
 
 export const patchTokenAction: ActionSpec<typeof PatchTokenParamsSchema, typeof ApiTokenSchema> = {
@@ -14,6 +15,8 @@ export const patchTokenAction: ActionSpec<typeof PatchTokenParamsSchema, typeof 
   body: (p) => p.apiToken,
   // The identical body sent twice leaves the same token.
   ...REPEATABLE,
+  // An API older than 1.30 refuses roles in words that do not say so.
+  errorHint: rolesHint,
   tokenEvent: { type: "updated", tokens: "result" },
 };
 

@@ -25,6 +25,7 @@ import { Buffer } from "node:buffer";
 import * as http from "node:http";
 import * as https from "node:https";
 import * as zlib from "node:zlib";
+import { watchAbort } from "./abort-watch.ts";
 import { BufferedResponse } from "./buffered-response.ts";
 import { DIRECT_SIGNAL } from "./direct-signal.ts";
 import { cleanCause, NULL_BODY_STATUSES } from "./fetch-failure.ts";
@@ -150,11 +151,14 @@ function exchange(
   signal: AbortSignal | undefined,
 ): Promise<RawResponse> {
   return new Promise<RawResponse>((resolve, reject) => {
+    // It may have aborted while the body was read: an abort already past fires no event.
+    if (signal?.aborted) return reject(signal.reason);
     let settled = false;
+    let unwatch: (() => void) | undefined;
     const finish = (error: unknown, value?: RawResponse): void => {
       if (settled) return;
       settled = true;
-      signal?.removeEventListener("abort", onAbort);
+      unwatch?.();
       if (value !== undefined) resolve(value);
       else reject(error);
     };
@@ -207,7 +211,7 @@ function exchange(
       finish(signal!.reason);
       req.destroy();
     };
-    signal?.addEventListener("abort", onAbort);
+    if (signal !== undefined) unwatch = watchAbort(signal, onAbort);
     req.on("error", fail);
     req.end(body);
   });

@@ -5,7 +5,7 @@ import {
   LosantOutcomeUnknownError,
   LosantRetryAfterError,
 } from "../errors.ts";
-import { type Clock, sleep, systemClock } from "../clock.ts";
+import { type Clock, sleep } from "../clock.ts";
 import type { RequestContext } from "../types.ts";
 import { resolveRetryOptions, type RetryInfo, type RetryOptions } from "./retry-options.ts";
 import { errorContextOf } from "./error-context.ts";
@@ -24,8 +24,6 @@ export function retryClock(clock: Clock, random: () => number = Math.random): Re
   return { now: () => clock.now(), sleep: (ms, signal) => sleep(clock, ms, signal), random };
 }
 
-const defaultClock: RetryClock = retryClock(systemClock);
-
 /**
  * The retry stage: runs `attempt` until it succeeds or the policy gives up. p-retry owns
  * the loop and the attempt count; the delays are ours, because p-retry's depend only on
@@ -40,13 +38,15 @@ const defaultClock: RetryClock = retryClock(systemClock);
  * attempt resolves the action's `notFoundAfterUnknown.applied` result (a delete's
  * `{ success: true, alreadyDeleted: true }`).
  *
+ * `clock` is the client's (no default: a second clock would be one more to keep in step).
+ *
  * @example
- * await runAttempts(ctx, () => attemptChain(ctx, transport));
+ * await runAttempts(ctx, () => attemptChain(ctx, transport), retryClock(systemClock));
  */
 export async function runAttempts(
   ctx: RequestContext,
   attempt: () => Promise<void>,
-  clock: RetryClock = defaultClock,
+  clock: RetryClock,
 ): Promise<void> {
   ctx.attempt = 1;
   // The first attempt runs outside p-retry, which costs several µs per call on Node even

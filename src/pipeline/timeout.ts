@@ -2,6 +2,7 @@ import type { Clock } from "../clock.ts";
 import { LosantTimeoutError } from "../errors.ts";
 import type { Middleware } from "../types.ts";
 import { errorContextOf } from "./error-context.ts";
+import { abortWatched, watchedController } from "../fetch/abort-watch.ts";
 
 /**
  * Gives each attempt its own AbortSignal that fires on the per-attempt timeout, the
@@ -21,22 +22,23 @@ export function timeoutStage(clock: Clock): Middleware {
     const callerSignal = ctx.signal;
     if (limit === Infinity && callerSignal === undefined) return next();
 
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(callerSignal!.reason);
+    const controller = watchedController();
+    const onAbort = () => abortWatched(controller, callerSignal!.reason);
     if (callerSignal?.aborted) throw callerSignal.reason;
     callerSignal?.addEventListener("abort", onAbort, { once: true });
 
     let cancel: (() => void) | undefined;
     if (limit !== Infinity) {
-      const byDeadline = limit < ctx.timeout || ctx.timeout <= 0;
-      const message = byDeadline
-        ? `${ctx.action} passed its deadline`
-        : `${ctx.action} attempt ${ctx.attempt} timed out after ${limit} ms`;
-      const context = errorContextOf(ctx);
-      cancel = clock.setTimer(
-        () => controller.abort(new LosantTimeoutError(message, Math.max(limit, 0), context)),
-        Math.max(limit, 0),
-      );
+      // The error is built only if the timer fires: nearly every attempt ends first.
+      const expire = () => {
+        const byDeadline = limit < ctx.timeout || ctx.timeout <= 0;
+        const message = byDeadline
+          ? `${ctx.action} passed its deadline`
+          : `${ctx.action} attempt ${ctx.attempt} timed out after ${limit} ms`;
+        const error = new LosantTimeoutError(message, Math.max(limit, 0), errorContextOf(ctx));
+        abortWatched(controller, error);
+      };
+      cancel = clock.setTimer(expire, Math.max(limit, 0));
     }
     ctx.attemptSignal = controller.signal;
     try {

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { inputObject } from "./input.ts";
+import { rule } from "./rule.ts";
 import { type OrgRole, OrgRoleSchema, type Role, RoleSchema } from "./roles.ts";
 import type { Same, Tie } from "./tie.ts";
 
@@ -13,18 +14,25 @@ const apiTokenPatchSchema = inputObject(
     name: v.optional(
       v.pipe(
         v.string("must be a string"),
-        v.minLength(1, "must not be empty"),
-        v.maxLength(255, "must be at most 255 characters"),
+        rule("min_length", (s: string) => s.length >= 1, "must not be empty"),
+        rule("max_length", (s: string) => s.length <= 255, "must be at most 255 characters"),
       ),
     ),
     description: v.optional(
-      v.pipe(v.string("must be a string"), v.maxLength(32767, "must be at most 32767 characters")),
+      v.pipe(
+        v.string("must be a string"),
+        rule("max_length", (s: string) => s.length <= 32767, "must be at most 32767 characters"),
+      ),
     ),
     defaultRole: v.optional(RoleSchema),
     orgRoles: v.optional(
       v.pipe(
         v.array(OrgRoleSchema, "must be an array"),
-        v.maxLength(25, "must have at most 25 entries"),
+        rule(
+          "max_length",
+          (a: OrgRole[]) => a.length <= 25,
+          "must have at most 25 entries",
+        ),
       ),
     ),
     status: v.optional(v.picklist(["active", "inactive"], "must be active or inactive")),

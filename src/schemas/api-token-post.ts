@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { inputObject } from "./input.ts";
+import { rule } from "./rule.ts";
 import { type OrgRole, OrgRoleSchema, type Role, RoleSchema } from "./roles.ts";
 import type { Same, Tie } from "./tie.ts";
 import { SCOPE_NAMES } from "./scope-names.ts";
@@ -16,11 +17,14 @@ const apiTokenPostSchema = inputObject(
   {
     name: v.pipe(
       v.string("must be a string"),
-      v.minLength(1, "must not be empty"),
-      v.maxLength(255, "must be at most 255 characters"),
+      rule("min_length", (s: string) => s.length >= 1, "must not be empty"),
+      rule("max_length", (s: string) => s.length <= 255, "must be at most 255 characters"),
     ),
     description: v.optional(
-      v.pipe(v.string("must be a string"), v.maxLength(32767, "must be at most 32767 characters")),
+      v.pipe(
+        v.string("must be a string"),
+        rule("max_length", (s: string) => s.length <= 32767, "must be at most 32767 characters"),
+      ),
     ),
     expirationDate: v.optional(
       v.pipe(
@@ -32,7 +36,11 @@ const apiTokenPostSchema = inputObject(
     orgRoles: v.optional(
       v.pipe(
         v.array(OrgRoleSchema, "must be an array"),
-        v.maxLength(25, "must have at most 25 entries"),
+        rule(
+          "max_length",
+          (a: OrgRole[]) => a.length <= 25,
+          "must have at most 25 entries",
+        ),
       ),
     ),
     scope: v.pipe(

@@ -6,6 +6,7 @@ import type { CallOptions, ClientOptions } from "../options.ts";
 import { LosantValidationError, type ValidationIssue } from "../errors.ts";
 import { parseParams } from "../validate.ts";
 import { HEADER_TEXT_MESSAGE, headerValue, inputObject } from "./input.ts";
+import { falseOnly, rule } from "./rule.ts";
 
 /**
  * The schemas of createClient's options, of one call's options and of retry options.
@@ -25,7 +26,7 @@ const fn = <T>(message: string) => v.custom<T>((x) => typeof x === "function", m
 
 const nonNegative = v.pipe(
   v.number("must be a number"),
-  v.minValue(0, "must be at least 0"),
+  rule("min_value", (n: number) => n >= 0, "must be at least 0"),
 );
 
 const retryOptions = inputObject(
@@ -33,14 +34,19 @@ const retryOptions = inputObject(
     retries: v.optional(
       v.pipe(
         v.number("must be a number"),
-        v.integer("must be an integer"),
-        v.minValue(0, "must be at least 0"),
-        v.maxValue(100, "must be at most 100"),
+        rule<number>("integer", Number.isInteger, "must be an integer"),
+        rule("min_value", (n: number) => n >= 0, "must be at least 0"),
+        rule("max_value", (n: number) => n <= 100, "must be at most 100"),
       ),
     ),
     minTimeout: v.optional(nonNegative),
     maxTimeout: v.optional(nonNegative),
-    factor: v.optional(v.pipe(v.number("must be a number"), v.minValue(1, "must be at least 1"))),
+    factor: v.optional(
+      v.pipe(
+        v.number("must be a number"),
+        rule("min_value", (n: number) => n >= 1, "must be at least 1"),
+      ),
+    ),
     maxRetryAfter: v.optional(nonNegative),
     onRetry: v.optional(fn<(info: RetryInfo) => void>("must be a function")),
   },
@@ -50,12 +56,15 @@ const retryOptions = inputObject(
 /** RetryOptions, checked. */
 export const RetryOptionsSchema: v.GenericSchema<RetryOptions> = retryOptions;
 
-const FALSE = v.literal(false);
+const FALSE = falseOnly("must be false");
 
 const retry = v.optional(v.lazy((x) => x === false ? FALSE : RetryOptionsSchema));
 
 const timeout = v.optional(
-  v.pipe(v.number("must be a number"), v.minValue(0, "must be at least 0 (0: no timeout)")),
+  v.pipe(
+    v.number("must be a number"),
+    rule("min_value", (n: number) => n >= 0, "must be at least 0 (0: no timeout)"),
+  ),
 );
 
 // A look-alike `{ aborted: false }` would pass a duck-typed check and then break inside
@@ -101,14 +110,18 @@ const url = v.pipe(
 );
 
 const USER_AGENT = headerValue(1024);
-const NO_USER_AGENT = v.literal(false, "must be false or a header-safe string");
+const NO_USER_AGENT = falseOnly("must be false or a header-safe string");
 
 const clientOptions = inputObject(
   {
     accessToken: v.pipe(
       v.string("is required: a Losant API access token (a string)"),
       // No whitespace either: a token is one word.
-      v.regex(/^[\x21-\x7e\xa1-\xff]+$/, `must not be empty; ${HEADER_TEXT_MESSAGE}, no spaces`),
+      rule(
+        "regex",
+        (s: string) => /^[\x21-\x7e\xa1-\xff]+$/.test(s),
+        `must not be empty; ${HEADER_TEXT_MESSAGE}, no spaces`,
+      ),
     ),
     url: v.optional(url),
     allowInsecureHttp: v.optional(v.boolean("must be a boolean")),
@@ -130,8 +143,8 @@ const clientOptions = inputObject(
     eventCache: v.optional(
       v.pipe(
         v.number("must be a number"),
-        v.integer("must be an integer"),
-        v.minValue(0, "must be at least 0"),
+        rule<number>("integer", Number.isInteger, "must be an integer"),
+        rule("min_value", (n: number) => n >= 0, "must be at least 0"),
       ),
     ),
     clock: v.optional(

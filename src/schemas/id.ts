@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { rule } from "./rule.ts";
 
 /**
  * A Losant object id: 24 hexadecimal characters (so never `/`, `..` or anything to
@@ -9,8 +10,8 @@ export const ID_PATTERN: RegExp = /^[A-Fa-f\d]{24}$/;
 
 /** A Losant object id, checked. */
 export const IdSchema: v.SchemaWithPipe<
-  readonly [v.StringSchema<string>, v.RegexAction<string, string>]
+  readonly [v.StringSchema<string>, v.CheckAction<string, string>]
 > = v.pipe(
   v.string("must be a string"),
-  v.regex(ID_PATTERN, "must be a 24-character hexadecimal id"),
+  rule("regex", (s: string) => ID_PATTERN.test(s), "must be a 24-character hexadecimal id"),
 );

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { rule } from "./rule.ts";
 
 /**
  * Building blocks of every input schema: strict on the way in. Objects must be plain (an
@@ -64,15 +65,15 @@ export const HEADER_TEXT_MESSAGE =
 export function headerValue(max: number): v.SchemaWithPipe<
   readonly [
     v.StringSchema<string>,
-    v.MinLengthAction<string, 1, string>,
-    v.MaxLengthAction<string, number, string>,
-    v.RegexAction<string, string>,
+    v.CheckAction<string, string>,
+    v.CheckAction<string, string>,
+    v.CheckAction<string, string>,
   ]
 > {
   return v.pipe(
     v.string("must be a string"),
-    v.minLength(1, "must not be empty"),
-    v.maxLength(max, `must be at most ${max} characters`),
-    v.regex(HEADER_TEXT, HEADER_TEXT_MESSAGE),
+    rule("min_length", (s: string) => s.length >= 1, "must not be empty"),
+    rule("max_length", (s: string) => s.length <= max, `must be at most ${max} characters`),
+    rule("regex", (s: string) => HEADER_TEXT.test(s), HEADER_TEXT_MESSAGE),
   );
 }

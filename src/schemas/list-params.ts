@@ -3,13 +3,14 @@ import { type GlobalParams, globalParams, objectMessage } from "./global-params.
 import type { Same, Tie } from "./tie.ts";
 import { IdSchema } from "./id.ts";
 import { inputObject } from "./input.ts";
+import { rule } from "./rule.ts";
 
 const pageNumber = (min: number, max: number): v.GenericSchema<number> =>
   v.pipe(
     v.number("must be a number"),
-    v.integer("must be an integer"),
-    v.minValue(min, `must be at least ${min}`),
-    v.maxValue(max, `must be at most ${max}`),
+    rule<number>("integer", Number.isInteger, "must be an integer"),
+    rule("min_value", (n: number) => n >= min, `must be at least ${min}`),
+    rule("max_value", (n: number) => n <= max, `must be at most ${max}`),
   );
 
 const listQuery = {
@@ -23,7 +24,10 @@ const listQuery = {
   sortDirection: v.optional(v.picklist(["asc", "desc"], "must be asc or desc")),
   filterField: v.optional(v.picklist(["name", "status"], "must be name or status")),
   filter: v.optional(
-    v.pipe(v.string("must be a string"), v.maxLength(1024, "must be at most 1024 characters")),
+    v.pipe(
+      v.string("must be a string"),
+      rule("max_length", (s: string) => s.length <= 1024, "must be at most 1024 characters"),
+    ),
   ),
   perPage: v.optional(pageNumber(1, 1000)),
   ...globalParams,

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { IdSchema } from "./id.ts";
 import { inputObject } from "./input.ts";
+import { rule } from "./rule.ts";
 import type { Same, Tie } from "./tie.ts";
 
 /** Roles as apiTokenPatch.json enumerates them; used for input, where being strict is kind. */
@@ -48,7 +49,7 @@ const ResourceRoleSchema: v.GenericSchema<ResourceRole> = inputObject(
 
 const ResourceRolesSchema: v.GenericSchema<ResourceRole[]> = v.pipe(
   v.array(ResourceRoleSchema, "must be an array"),
-  v.maxLength(100, "must have at most 100 entries"),
+  rule("max_length", (a: ResourceRole[]) => a.length <= 100, "must have at most 100 entries"),
 );
 
 const orgRoleSchema = inputObject(

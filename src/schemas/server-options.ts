@@ -11,6 +11,18 @@ const count = (max: number) =>
     ),
   );
 
+const FALSE = v.literal(false);
+
+const seedOptions = inputObject(
+  {
+    instances: count(10_000),
+    tokensPerInstance: count(1_000_000),
+    random: v.optional(v.number("must be a number")),
+    auditCases: v.optional(v.boolean("must be true or false")),
+  },
+  "must be false or an object of only instances, tokensPerInstance, random, auditCases",
+);
+
 /**
  * The options of `startFakeLosant`, strict like every input: a misspelt `seed` must not
  * start a server with 40 tokens a test then counts on not being there. (The server itself
@@ -22,20 +34,8 @@ export const StartFakeLosantOptionsSchema = inputObject(
     hostname: v.optional(
       v.pipe(v.string("must be a string"), v.minLength(1, "must not be empty")),
     ),
-    seed: v.optional(
-      v.union([
-        v.literal(false),
-        inputObject(
-          {
-            instances: count(10_000),
-            tokensPerInstance: count(1_000_000),
-            random: v.optional(v.number("must be a number")),
-            auditCases: v.optional(v.boolean("must be true or false")),
-          },
-          "must be false or an object of only instances, tokensPerInstance, random, auditCases",
-        ),
-      ], "must be false or an object of only instances, tokensPerInstance, random, auditCases"),
-    ),
+    // A v.lazy, not a v.union: the issues are the picked schema's own, with their paths.
+    seed: v.optional(v.lazy((x) => x === false ? FALSE : seedOptions)),
     apiVersion: v.optional(
       v.pipe(
         v.string("must be a string"),
