@@ -78,6 +78,11 @@ test("method, headers and body go out; gzip and br bodies are decoded", async ()
         res.writeHead(200, { "content-encoding": "gzip" }).end(gzipSync(text));
       } else if (req.url === "/br") {
         res.writeHead(200, { "content-encoding": "br" }).end(brotliCompressSync(text));
+      } else if (req.url === "/GZIP") {
+        // A server's own spelling of the name and the value: read as Headers would.
+        const gz = gzipSync(text);
+        const headers = [["Content-Encoding", " GZIP "], ["Content-Length", `${gz.length}`]];
+        res.writeHead(200, [...headers, ["X-Kept", "yes"]]).end(gz);
       } else res.end(text);
     });
   });
@@ -93,6 +98,11 @@ test("method, headers and body go out; gzip and br bodies are decoded", async ()
     const br = await httpFetch(`${srv.url}/br`);
     assert.is(br.headers.get("content-encoding"), null, "decoded: no encoding header left");
     assert.equal(await br.json(), { ok: "/br" });
+    const upper = await httpFetch(`${srv.url}/GZIP`);
+    assert.equal(await upper.json(), { ok: "/GZIP" });
+    assert.is(upper.headers.get("content-encoding"), null, "decoded: no encoding header left");
+    assert.is(upper.headers.get("x-kept"), "yes", "the other headers are kept");
+    assert.is(upper.headers.get("content-length"), null, "nor the encoded body's length");
   } finally {
     await srv.close();
   }

@@ -15,21 +15,34 @@
  * @internal Not part of the published types: it overrides Response's properties with
  * accessors, which @types/node's Response declares as plain properties (TS2611).
  */
+/** A ResponseInit whose headers may also be made on first use. */
+export interface BufferedResponseInit extends Omit<ResponseInit, "headers"> {
+  headers?: HeadersInit | (() => Headers);
+}
+
 export class BufferedResponse extends Response {
   #bytes: Uint8Array | null;
   #used = false;
   #standard: Response | undefined;
-  #headers: Headers;
+  #headers: Headers | (() => Headers);
 
-  /** `init.headers`, when a Headers, is kept as it is: the fetch that built it owns it. */
-  constructor(bytes: Uint8Array | null, init: ResponseInit) {
+  /**
+   * `init.headers`, when a Headers, is kept as it is: the fetch that built it owns it. A
+   * function is called on first access to `headers`: a successful call that never reads them
+   * (nearly every call) then builds no Headers at all.
+   */
+  constructor(bytes: Uint8Array | null, init: BufferedResponseInit) {
     // Status only: the Response constructor would copy the headers, a cost per call.
     super(null, { status: init.status, statusText: init.statusText });
     this.#bytes = bytes;
-    this.#headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+    const headers = init.headers;
+    this.#headers = headers instanceof Headers || typeof headers === "function"
+      ? headers
+      : new Headers(headers);
   }
 
   override get headers(): Headers {
+    if (typeof this.#headers === "function") this.#headers = this.#headers();
     return this.#headers;
   }
 
@@ -71,7 +84,7 @@ export class BufferedResponse extends Response {
     return new BufferedResponse(this.#bytes, {
       status: this.status,
       statusText: this.statusText,
-      headers: new Headers(this.#headers),
+      headers: new Headers(this.headers),
     });
   }
 

@@ -99,7 +99,7 @@ export const httpFetch: HttpFetchFunction = createHttpFetch();
 interface RawResponse {
   status: number;
   statusText: string;
-  headers: Headers;
+  headers: () => Headers;
   body: Uint8Array | null;
 }
 
@@ -169,12 +169,7 @@ function exchange(
     const send = target.protocol === "https:" ? https.request : http.request;
     const req = send({ ...target, method, headers, agent }, (res) => {
       const status = res.statusCode ?? 0;
-      const responseHeaders = new Headers();
-      const rawHeaders = res.rawHeaders;
-      for (let i = 0; i < rawHeaders.length; i += 2) {
-        responseHeaders.append(rawHeaders[i]!, rawHeaders[i + 1]!);
-      }
-      const encoding = responseHeaders.get("content-encoding")?.trim().toLowerCase();
+      const encoding = contentEncodingOf(res.rawHeaders);
       const decoder = encoding === "gzip" || encoding === "x-gzip"
         ? zlib.createGunzip()
         : encoding === "deflate"
@@ -183,12 +178,10 @@ function exchange(
         ? zlib.createBrotliDecompress()
         : undefined;
       const source = decoder === undefined ? res : res.pipe(decoder);
-      if (decoder !== undefined) {
-        res.on("error", fail);
-        // The body is decoded here: the headers no longer describe its bytes.
-        responseHeaders.delete("content-encoding");
-        responseHeaders.delete("content-length");
-      }
+      if (decoder !== undefined) res.on("error", fail);
+      // Made only if someone reads them. A decoded body's headers no longer describe its
+      // bytes: content-encoding and content-length are left out then.
+      const headers = () => headersOf(res.rawHeaders, decoder !== undefined);
       const chunks: Buffer[] = [];
       source.on("data", (chunk: Buffer) => chunks.push(chunk));
       source.on("error", fail);
@@ -202,7 +195,7 @@ function exchange(
         finish(undefined, {
           status,
           statusText: res.statusMessage ?? "",
-          headers: responseHeaders,
+          headers,
           body: bytes,
         });
       });
@@ -215,4 +208,26 @@ function exchange(
     req.on("error", fail);
     req.end(body);
   });
+}
+
+/** The content-encoding a response names, as Headers.get would read it, lower case. */
+function contentEncodingOf(raw: readonly string[]): string | undefined {
+  let encoding: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length === 16 && raw[i]!.toLowerCase() === "content-encoding") {
+      encoding = encoding === undefined ? raw[i + 1]! : `${encoding}, ${raw[i + 1]}`;
+    }
+  }
+  return encoding?.trim().toLowerCase();
+}
+
+/** node:http's raw header list as Headers, without the body's own two when it was decoded. */
+function headersOf(raw: readonly string[], decoded: boolean): Headers {
+  const headers = new Headers();
+  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+  if (decoded) {
+    headers.delete("content-encoding");
+    headers.delete("content-length");
+  }
+  return headers;
 }
