@@ -32,7 +32,7 @@ export function createTransport(
     const signal = ctx.attemptSignal ?? ctx.signal;
     const fresh = ctx.semantics.ownConnection ? freshConnectionInit() : undefined;
     let status: number;
-    let response: Response;
+    let responseHeaders: Headers;
     let text: string;
     // ky's Request must stay reachable until the body is read: Node's fetch (undici 6)
     // links the Request it sends to ky's only through a WeakRef, so once ky returns and a
@@ -41,7 +41,7 @@ export function createTransport(
     let _sent: Request | undefined;
     try {
       const headers = ctx.headers;
-      response = await http(buildUrl(baseUrl, ctx.path, ctx.query), {
+      const response = await http(buildUrl(baseUrl, ctx.path, ctx.query), {
         method: ctx.method,
         // The API never redirects. Following one would resend the request, Authorization
         // included, somewhere else: a 302 on the delete of token A pointing at token B
@@ -79,6 +79,7 @@ export function createTransport(
           errorContextOf(ctx),
         );
       }
+      responseHeaders = response.headers;
       text = await response.text();
     } catch (error) {
       if (error instanceof LosantApiError) throw error;
@@ -87,17 +88,10 @@ export function createTransport(
       _sent = undefined;
     }
     const body = parseBody(text, status, ctx);
-    if (status >= 400) throw apiError(status, body, response.headers, ctx, scrubber);
+    if (status >= 400) throw apiError(status, body, responseHeaders, ctx, scrubber);
     // A secret seen once is scrubbed from every later error text of this client.
     scrubber?.rememberSecretsOf(body);
-    // The headers are read from the response only if someone asks: httpFetch then builds them.
-    ctx.response = {
-      status,
-      get headers() {
-        return response.headers;
-      },
-      body,
-    };
+    ctx.response = { status, headers: responseHeaders, body };
   };
 }
 
