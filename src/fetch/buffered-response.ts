@@ -1,3 +1,8 @@
+/** A ResponseInit whose headers may also be made on first use. @internal */
+export interface BufferedResponseInit extends Omit<ResponseInit, "headers"> {
+  headers?: HeadersInit | (() => Headers);
+}
+
 /**
  * A Response whose body has already arrived as bytes. It is a real `Response` (a subclass:
  * `instanceof Response`, native status and headers), but the body stays a byte array until
@@ -15,11 +20,6 @@
  * @internal Not part of the published types: it overrides Response's properties with
  * accessors, which @types/node's Response declares as plain properties (TS2611).
  */
-/** A ResponseInit whose headers may also be made on first use. */
-export interface BufferedResponseInit extends Omit<ResponseInit, "headers"> {
-  headers?: HeadersInit | (() => Headers);
-}
-
 export class BufferedResponse extends Response {
   #bytes: Uint8Array | null;
   #used = false;
