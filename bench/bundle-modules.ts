@@ -11,29 +11,12 @@
  * Usage: node --import tsx bench/bundle-modules.ts
  */
 import { gzipSync } from "node:zlib";
-import { build, stop } from "esbuild";
+import { stop } from "esbuild";
+import { buildGetTokenApp } from "../scripts/get-token-app.ts";
 import { markdownTable, ROOT } from "./support.ts";
 
-const APP = [
-  `import { createClient, getToken } from "./mod.ts";`,
-  `const client = createClient({ accessToken: "t" });`,
-  `console.log(await getToken(client, { instanceId: "a", apiTokenId: "b" }));`,
-].join("\n");
-
 try {
-  const out = await build({
-    stdin: { contents: APP, resolveDir: ROOT, sourcefile: "app.js", loader: "js" },
-    absWorkingDir: ROOT,
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "neutral",
-    mainFields: ["module", "main"],
-    conditions: ["import", "default"],
-    write: false,
-    metafile: true,
-    logLevel: "silent",
-  });
+  const out = await buildGetTokenApp(ROOT);
   const code = out.outputFiles[0]!.contents;
   const total = gzipSync(code).length;
   const rows: [string, number, number][] = [];

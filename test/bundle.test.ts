@@ -9,7 +9,8 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { build, stop } from "esbuild";
+import { stop } from "esbuild";
+import { buildGetTokenApp } from "../scripts/get-token-app.ts";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
@@ -57,28 +58,7 @@ test.after(() => {
 });
 
 test("a createClient + getToken bundle leaves out rxjs, pino, hono, undici, events, batch and testing", async () => {
-  const result = await build({
-    stdin: {
-      contents: [
-        `import { createClient, getToken } from "./mod.ts";`,
-        `const client = createClient({ accessToken: "t" });`,
-        `console.log(await getToken(client, { instanceId: "a", apiTokenId: "b" }));`,
-      ].join("\n"),
-      resolveDir: ROOT,
-      sourcefile: "app.js",
-      loader: "js",
-    },
-    absWorkingDir: ROOT,
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "neutral",
-    mainFields: ["module", "main"],
-    conditions: ["import", "default"],
-    write: false,
-    metafile: true,
-    logLevel: "silent",
-  });
+  const result = await buildGetTokenApp(ROOT);
 
   const inputs = Object.keys(result.metafile.inputs).map((p) => p.replaceAll("\\", "/"));
   assert.ok(inputs.includes("mod.ts"), `mod.ts is not among the inputs: ${inputs.join(", ")}`);

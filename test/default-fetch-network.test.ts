@@ -11,14 +11,8 @@ import * as assert from "uvu/assert";
 import process from "node:process";
 import { createClient, getToken, LosantNetworkError } from "../mod.ts";
 import { type FakeLosant, startFakeLosant } from "../src/testing/mod.ts";
-import {
-  CERT,
-  CERT_FILE,
-  forwardProxy,
-  getTokenScript,
-  runScript,
-  tlsFront,
-} from "./support/net-fronts.ts";
+import { CERT, CERT_FILE, forwardProxy, runScript, tlsFront } from "./support/net-fronts.ts";
+import { getTokenScript } from "./support/get-token-script.ts";
 
 const RUNTIME = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
 const [MAJOR, MINOR] = process.versions.node.split(".").map(Number) as [number, number];
@@ -83,8 +77,10 @@ if (RUNTIME === "node") {
     const proxy = await forwardProxy();
     try {
       const proxied = await runScript(
-        getTokenScript(`const undici = await import("undici");
-          undici.setGlobalDispatcher(new undici.ProxyAgent(process.env.PROXY));`),
+        getTokenScript({
+          before: `const undici = await import("undici");
+          undici.setGlobalDispatcher(new undici.ProxyAgent(process.env.PROXY));`,
+        }),
         { ...env, PROXY: proxy.url },
       );
       assert.is(proxied.code, 0, proxied.stderr);
@@ -92,7 +88,7 @@ if (RUNTIME === "node") {
       assert.equal(proxy.seen, [`CONNECT ${new URL(server.url).host}`], "through the ProxyAgent");
       // Importing undici installs its default Agent when Node's fetch has not loaded yet: no
       // choice of the app's, so node:http stays the default.
-      const plain = await runScript(getTokenScript(`await import("undici");`), env);
+      const plain = await runScript(getTokenScript({ before: `await import("undici");` }), env);
       assert.is(plain.code, 0, plain.stderr);
       assert.equal(JSON.parse(plain.stdout), { id: apiTokenId, through: 0 });
     } finally {

@@ -19,6 +19,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { startFakeLosant } from "../src/testing/mod.ts";
+import { getTokenScript } from "./support/get-token-script.ts";
 import { type Finished, startProgram } from "./support/spawn-cli.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -87,14 +88,7 @@ test("the default fetch: node:http on Node (the global one under a proxy variabl
     const instanceId = server.instanceIds[0]!;
     const apiTokenId = server.store.listTokens(instanceId)[0]!.id;
     // The runtime's fetch is looked up on globalThis per call: the wrapper counts its calls.
-    const source = `import { createClient, getToken } from "losant-tokens";
-      import process from "node:process";
-      let through = 0;
-      const original = globalThis.fetch;
-      globalThis.fetch = (...args) => (through += 1, original(...args));
-      const client = createClient({ accessToken: process.env.T, url: process.env.U, retry: false });
-      const token = await getToken(client, JSON.parse(process.env.P));
-      console.log(JSON.stringify({ id: token.id, through }));`;
+    const source = getTokenScript({ from: "losant-tokens" });
     const noProxy = { HTTPS_PROXY: "", https_proxy: "", HTTP_PROXY: "", http_proxy: "" };
     const env = { T: token, U: server.url, P: JSON.stringify({ instanceId, apiTokenId }) };
     const plain = await runOnRuntime("default-fetch.mjs", source, { ...env, ...noProxy });

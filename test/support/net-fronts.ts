@@ -118,19 +118,3 @@ export function runScript(
     : ["--import", "tsx", "--input-type=module", "-e", source];
   return startProgram(process.execPath, args, { env, timeoutMs: 60_000 }).done;
 }
-
-/**
- * A script for runScript: makes a client from T (access token) and U (URL), calls getToken
- * with P (JSON params), and prints `{ id, through }`, where `through` counts the calls that
- * went through globalThis.fetch. `before` runs first, before losant-tokens is imported.
- */
-export function getTokenScript(before = ""): string {
-  return `${before}
-    const { createClient, getToken } = await import("./mod.ts");
-    let through = 0;
-    const original = globalThis.fetch;
-    globalThis.fetch = (...args) => (through += 1, original(...args));
-    const client = createClient({ accessToken: process.env.T, url: process.env.U, retry: false });
-    const token = await getToken(client, JSON.parse(process.env.P));
-    console.log(JSON.stringify({ id: token.id, through }));`;
-}
