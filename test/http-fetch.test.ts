@@ -192,4 +192,52 @@ test("a reset socket is a network error that does not show the access token", as
   }
 });
 
+/** A request body that sends one chunk, then waits for `release()` before it ends (or never). */
+function heldBody() {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      controller.enqueue(new TextEncoder().encode('{"name":'));
+      await released;
+      controller.enqueue(new TextEncoder().encode('"x"}'));
+      controller.close();
+    },
+  });
+  return { stream, release };
+}
+
+test("an abort while the request body is still being read rejects with its reason, and nothing is sent", async () => {
+  let requests = 0;
+  const srv = await serve((_req, res) => (requests += 1, res.end("{}")));
+  try {
+    // The body ends after the abort: the request must still not go out.
+    const late = heldBody();
+    const controller = new AbortController();
+    const init = { method: "PATCH", body: late.stream, duplex: "half", signal: controller.signal };
+    const sent = httpFetch(`${srv.url}/x`, init as RequestInit);
+    const reason = new Error("stop");
+    controller.abort(reason);
+    late.release();
+    const error = await sent.then(() => undefined, (e: unknown) => e);
+    assert.is(error, reason);
+    // The body never ends: the abort alone settles the fetch.
+    const stalled = heldBody();
+    const stop = new AbortController();
+    const pending = httpFetch(
+      `${srv.url}/y`,
+      { method: "PATCH", body: stalled.stream, duplex: "half", signal: stop.signal } as RequestInit,
+    );
+    const second = new Error("stalled");
+    setTimeout(() => stop.abort(second), 20);
+    assert.is(await pending.then(() => undefined, (e: unknown) => e), second);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.is(requests, 0, "no request reached the server");
+    assert.is(srv.connections(), 0, "no connection was even opened");
+    stalled.release();
+  } finally {
+    await srv.close();
+  }
+});
+
 test.run();

@@ -66,7 +66,7 @@ export function createHttpFetch(options: HttpFetchOptions = {}): HttpFetchFuncti
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => (headers[name] = value));
     headers["accept-encoding"] ??= "gzip, deflate, br";
-    const body = request.body === null ? undefined : Buffer.from(await request.arrayBuffer());
+    const body = request.body === null ? undefined : Buffer.from(await readBody(request, signal));
     if (body !== undefined) headers["content-length"] = String(body.length);
     const own = init?.keepalive === false;
     if (own) headers.connection = "close";
@@ -207,6 +207,18 @@ function exchange(
     if (signal !== undefined) unwatch = watchAbort(signal, onAbort);
     req.on("error", fail);
     req.end(body);
+  });
+}
+
+/**
+ * The request body, read whole before anything is sent; an abort while it is read (a stream
+ * that stalls) rejects at once with the signal's reason.
+ */
+function readBody(request: Request, signal: AbortSignal | undefined): Promise<ArrayBuffer> {
+  if (signal === undefined) return request.arrayBuffer();
+  return new Promise((resolve, reject) => {
+    const unwatch = watchAbort(signal, () => reject(signal.reason));
+    request.arrayBuffer().then(resolve, reject).finally(unwatch);
   });
 }
 
