@@ -178,6 +178,24 @@ test("runAttempts: retries with the exact delays told to onRetry, then succeeds"
   assert.equal(fromCtx, told);
 });
 
+test("runAttempts: a retry that succeeded stays a success when the caller aborts as it answers", async () => {
+  // The fault property's seed 742924903: a batch stopped right as a retried delete was
+  // answered, and the call rejected as cancelled though the server had applied it.
+  const controller = new AbortController();
+  const ctx = context({ signal: controller.signal });
+  let attempts = 0;
+  const run = () => {
+    attempts += 1;
+    if (attempts === 1) return Promise.reject(api(503));
+    ctx.result = "applied";
+    controller.abort(new Error("stop"));
+    return Promise.resolve();
+  };
+  await runAttempts(ctx, run, fakeClock().clock);
+  assert.is(attempts, 2);
+  assert.is(ctx.result, "applied");
+});
+
 test("runAttempts: the last attempt's own error, with attempts and earlier errors", async () => {
   const ctx = context({ retry: { retries: 2 } });
   const errors = [new LosantNetworkError("a"), api(502), api(503)];

@@ -93,15 +93,20 @@ async function retryAfter(
   let outcomeUnknown = isOutcomeUnknown(first);
   const onNotFound = ctx.semantics.notFoundAfterUnknown;
 
+  // Set once an attempt succeeded: p-retry checks the signal once more after a success and
+  // throws its reason, which must not turn work the server did into a cancelled call.
+  let succeeded = false;
   const input = async (attemptNumber: number): Promise<void> => {
     if (attemptNumber === 1) throw first;
     ctx.attempt = attemptNumber;
     try {
       await attempt();
+      succeeded = true;
     } catch (error) {
       if (outcomeUnknown && onNotFound !== "not-found" && isNotFound(error)) {
         // An earlier attempt reached the server and did the work; only the answer was lost.
         ctx.result = onNotFound.applied;
+        succeeded = true;
         return;
       }
       const unknown = unresendable(ctx, error);
@@ -147,6 +152,7 @@ async function retryAfter(
       shouldRetry,
     });
   } catch (error) {
+    if (succeeded) return;
     if (ctx.signal?.aborted) throw ctx.signal.reason;
     throw finalError(error, failures, ctx.attempt);
   }
