@@ -1,8 +1,9 @@
 import * as v from "valibot";
 import { IdSchema } from "./id.ts";
+import { typed } from "./rule.ts";
 import type { Same, Tie } from "./tie.ts";
 
-const optionalString = v.optional(v.string());
+const optionalString = v.optional(typed("string"));
 const optionalId = v.optional(IdSchema);
 
 /**
@@ -25,7 +26,7 @@ const apiTokenSchema = v.looseObject({
   expirationDate: optionalString,
   defaultRole: optionalString,
   orgRoles: v.optional(v.array(v.looseObject({}))),
-  scope: v.optional(v.array(v.string())),
+  scope: v.optional(v.array(typed("string"))),
   status: optionalString,
   /** The secret JWT: the API sends it only when a token is created. */
   token: optionalString,

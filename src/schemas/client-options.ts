@@ -6,7 +6,7 @@ import type { CallOptions, ClientOptions } from "../options.ts";
 import { LosantValidationError, type ValidationIssue } from "../errors.ts";
 import { parseParams } from "../validate.ts";
 import { HEADER_TEXT_MESSAGE, headerValue, inputObject } from "./input.ts";
-import { falseOnly, rule } from "./rule.ts";
+import { falseOnly, rule, typed } from "./rule.ts";
 
 /**
  * The schemas of createClient's options, of one call's options and of retry options.
@@ -25,7 +25,7 @@ const isLoopback = (hostname: string): boolean =>
 const fn = <T>(message: string) => v.custom<T>((x) => typeof x === "function", message);
 
 const nonNegative = v.pipe(
-  v.number("must be a number"),
+  typed("number", "must be a number"),
   rule("min_value", (n: number) => n >= 0, "must be at least 0"),
 );
 
@@ -33,7 +33,7 @@ const retryOptions = inputObject(
   {
     retries: v.optional(
       v.pipe(
-        v.number("must be a number"),
+        typed("number", "must be a number"),
         rule<number>("integer", Number.isInteger, "must be an integer"),
         rule("min_value", (n: number) => n >= 0, "must be at least 0"),
         rule("max_value", (n: number) => n <= 100, "must be at most 100"),
@@ -43,7 +43,7 @@ const retryOptions = inputObject(
     maxTimeout: v.optional(nonNegative),
     factor: v.optional(
       v.pipe(
-        v.number("must be a number"),
+        typed("number", "must be a number"),
         rule("min_value", (n: number) => n >= 1, "must be at least 1"),
       ),
     ),
@@ -62,7 +62,7 @@ const retry = v.optional(v.lazy((x) => x === false ? FALSE : RetryOptionsSchema)
 
 const timeout = v.optional(
   v.pipe(
-    v.number("must be a number"),
+    typed("number", "must be a number"),
     rule("min_value", (n: number) => n >= 0, "must be at least 0 (0: no timeout)"),
   ),
 );
@@ -98,13 +98,14 @@ export const CallOptionsSchema: v.GenericSchema<CallOptions> = callOptions;
 
 /** Where the URL's parts are checked: each rule names what is wrong with it. */
 const url = v.pipe(
-  v.string("must be a string"),
-  v.check((u) => URL.canParse(u), "must be an absolute URL"),
-  v.check((u) => /^https?:$/.test(new URL(u).protocol), "must use http: or https:"),
+  typed("string", "must be a string"),
+  rule("check", (u: string) => URL.canParse(u), "must be an absolute URL"),
+  rule("check", (u: string) => /^https?:$/.test(new URL(u).protocol), "must use http: or https:"),
   // Paths are appended to the base URL: a query or fragment would swallow them. fetch
   // refuses a URL with credentials (a TypeError that would be retried).
-  v.check(
-    (u) => !/[?#]/.test(u) && !new URL(u).username && !new URL(u).password,
+  rule(
+    "check",
+    (u: string) => !/[?#]/.test(u) && !new URL(u).username && !new URL(u).password,
     "must not have a ?query, #fragment or user:password@",
   ),
 );
@@ -115,7 +116,7 @@ const NO_USER_AGENT = falseOnly("must be false or a header-safe string");
 const clientOptions = inputObject(
   {
     accessToken: v.pipe(
-      v.string("is required: a Losant API access token (a string)"),
+      typed("string", "is required: a Losant API access token (a string)"),
       // No whitespace either: a token is one word.
       rule(
         "regex",
@@ -124,7 +125,7 @@ const clientOptions = inputObject(
       ),
     ),
     url: v.optional(url),
-    allowInsecureHttp: v.optional(v.boolean("must be a boolean")),
+    allowInsecureHttp: v.optional(typed("boolean", "must be a boolean")),
     acceptVersion: v.optional(headerValue(255)),
     losantdomain: v.optional(headerValue(255)),
     userAgent: v.optional(
@@ -142,7 +143,7 @@ const clientOptions = inputObject(
     ),
     eventCache: v.optional(
       v.pipe(
-        v.number("must be a number"),
+        typed("number", "must be a number"),
         rule<number>("integer", Number.isInteger, "must be an integer"),
         rule("min_value", (n: number) => n >= 0, "must be at least 0"),
       ),

@@ -1,7 +1,8 @@
 import * as v from "valibot";
+import { typed } from "./rule.ts";
 
 /** An error body (error.json): `{ type, message }`, both optional in practice. */
 export const ErrorBodySchema = v.looseObject({
-  type: v.optional(v.string()),
-  message: v.optional(v.string()),
+  type: v.optional(typed("string")),
+  message: v.optional(typed("string")),
 });

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { headerValue } from "./input.ts";
+import { typed } from "./rule.ts";
 
 /** The params every action accepts (globalParams.json). */
 export interface GlobalParams {
@@ -18,9 +19,9 @@ export const globalParams = {
   // It becomes a header: a line break would let a caller forge other headers, and a
   // control or non-Latin-1 character would fail every attempt inside fetch.
   losantdomain: v.optional(headerValue(255)),
-  _actions: v.optional(v.boolean("must be a boolean")),
-  _links: v.optional(v.boolean("must be a boolean")),
-  _embedded: v.optional(v.boolean("must be a boolean")),
+  _actions: v.optional(typed("boolean", "must be a boolean")),
+  _links: v.optional(typed("boolean", "must be a boolean")),
+  _embedded: v.optional(typed("boolean", "must be a boolean")),
 };
 
 /** The message of a strict params object: which keys it takes. */

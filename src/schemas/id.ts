@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { rule } from "./rule.ts";
+import { rule, typed } from "./rule.ts";
 
 /**
  * A Losant object id: 24 hexadecimal characters (so never `/`, `..` or anything to
@@ -10,8 +10,8 @@ export const ID_PATTERN: RegExp = /^[A-Fa-f\d]{24}$/;
 
 /** A Losant object id, checked. */
 export const IdSchema: v.SchemaWithPipe<
-  readonly [v.StringSchema<string>, v.CheckAction<string, string>]
+  readonly [v.CustomSchema<string, string | undefined>, v.CustomSchema<string, string>]
 > = v.pipe(
-  v.string("must be a string"),
+  typed("string", "must be a string"),
   rule("regex", (s: string) => ID_PATTERN.test(s), "must be a 24-character hexadecimal id"),
 );

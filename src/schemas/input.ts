@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { rule } from "./rule.ts";
+import { rule, typed } from "./rule.ts";
 
 /**
  * Building blocks of every input schema: strict on the way in. Objects must be plain (an
@@ -64,14 +64,14 @@ export const HEADER_TEXT_MESSAGE =
  */
 export function headerValue(max: number): v.SchemaWithPipe<
   readonly [
-    v.StringSchema<string>,
-    v.CheckAction<string, string>,
-    v.CheckAction<string, string>,
-    v.CheckAction<string, string>,
+    v.CustomSchema<string, string | undefined>,
+    v.CustomSchema<string, string>,
+    v.CustomSchema<string, string>,
+    v.CustomSchema<string, string>,
   ]
 > {
   return v.pipe(
-    v.string("must be a string"),
+    typed("string", "must be a string"),
     rule("min_length", (s: string) => s.length >= 1, "must not be empty"),
     rule("max_length", (s: string) => s.length <= max, `must be at most ${max} characters`),
     rule("regex", (s: string) => HEADER_TEXT.test(s), HEADER_TEXT_MESSAGE),
