@@ -18,6 +18,7 @@ import { ApiTokenSchema } from "../src/schemas/api-token.ts";
 import { IdSchema } from "../src/schemas/id.ts";
 import type { ActionSpec } from "../src/actions/define-action.ts";
 import { runAction } from "../src/actions/run-action.ts";
+import { guardOutcome } from "../src/pipeline/outcome-guard.ts";
 import { type Fixture, startFixture } from "./support/fixture.ts";
 
 let f: Fixture;
@@ -209,6 +210,8 @@ const createAction: ActionSpec<typeof CreateParams, typeof ApiTokenSchema> = {
   resendable: false,
   notFoundAfterUnknown: "not-found",
   ownConnection: true,
+  // ActionSpec requires it for an action that is not resendable: it reads the declaration.
+  outcomeGuard: guardOutcome,
   tokenEvent: { type: "created", tokens: "result" },
 };
 const create = (client: typeof f.client, name: string) =>

@@ -276,7 +276,7 @@ test("runAttempts: a delete that meets 404 after an unknown outcome took effect"
   ) {
     const ctx = context({ method: "DELETE", action: "deleteToken" });
     const { run } = scripted(ctx, [unknown, api(404)]);
-    await runAttempts(ctx, run, fakeClock().clock);
+    await runAttempts(ctx, run, fakeClock().clock, deleteTokenAction.outcomeGuard);
     assert.equal(ctx.result, { success: true, alreadyDeleted: true });
   }
 });
@@ -286,7 +286,7 @@ test("runAttempts: a delete's 404 stays an error on the first attempt and after 
     const ctx = context({ method: "DELETE", action: "deleteToken" });
     const last = errors.at(-1);
     const { run } = scripted(ctx, errors);
-    await runAttempts(ctx, run, fakeClock().clock).then(
+    await runAttempts(ctx, run, fakeClock().clock, deleteTokenAction.outcomeGuard).then(
       () => assert.unreachable(),
       (e) => assert.is(e, last),
     );

@@ -4,6 +4,7 @@ import { type CreateTokenParams, CreateTokenParamsSchema } from "../schemas/crea
 import type { ActionSpec } from "./define-action.ts";
 import { rolesHint } from "./roles-hint.ts";
 import { type CallOptions, runAction } from "./run-action.ts";
+import { guardOutcome } from "../pipeline/outcome-guard.ts";
 
 const createTokenAction: ActionSpec<typeof CreateTokenParamsSchema, typeof ApiTokenSchema> = {
   name: "createToken",
@@ -17,6 +18,8 @@ const createTokenAction: ActionSpec<typeof CreateTokenParamsSchema, typeof ApiTo
   notFoundAfterUnknown: "not-found",
   // A runtime's silent resend on a reset keep-alive connection would create twice too.
   ownConnection: true,
+  // Reads the two declarations above after each failed attempt.
+  outcomeGuard: guardOutcome,
   // An API older than 1.30 refuses roles in words that do not say so.
   errorHint: rolesHint,
   tokenEvent: { type: "created", tokens: "result" },

@@ -4,6 +4,7 @@ import { type TokenParams, TokenParamsSchema } from "../schemas/token-params.ts"
 import type { ActionSpec } from "./define-action.ts";
 import { tokenPath } from "./define-action.ts";
 import { type CallOptions, runAction } from "./run-action.ts";
+import { guardOutcome } from "../pipeline/outcome-guard.ts";
 
 export const deleteTokenAction: ActionSpec<typeof TokenParamsSchema, typeof SuccessSchema> = {
   name: "deleteToken",
@@ -17,6 +18,8 @@ export const deleteTokenAction: ActionSpec<typeof TokenParamsSchema, typeof Succ
   notFoundAfterUnknown: { applied: Object.freeze({ success: true, alreadyDeleted: true }) },
   // A runtime's silent resend of an applied delete would answer 404 with no sign of it.
   ownConnection: true,
+  // Reads the two declarations above after each failed attempt.
+  outcomeGuard: guardOutcome,
   tokenEvent: { type: "deleted" },
 };
 

@@ -35,7 +35,7 @@ export async function runAction<P extends v.GenericSchema, R extends v.GenericSc
   const core = coreOf(client);
   let runner = core.runners.get(spec) as Runner | undefined;
   if (runner === undefined) {
-    runner = buildRunner(client, core, spec.result);
+    runner = buildRunner(client, core, spec.result, spec.outcomeGuard);
     core.runners.set(spec, runner as (ctx: never) => Promise<void>);
   }
 

@@ -12,6 +12,7 @@ import {
 import { type HeaderOptions, headersStage } from "./headers.ts";
 import { isPerCall } from "./placement.ts";
 import { responseStage } from "./response.ts";
+import type { OutcomeGuard } from "./outcome-guard.ts";
 import { retryClock, runAttempts } from "./retry.ts";
 import { timeoutStage } from "./timeout.ts";
 
@@ -55,12 +56,14 @@ export interface LoggingStages {
  *
  * Stages before the retry stage run once per call; those after it once per attempt and
  * see `ctx.attempt`. The retry stage is the seam between two composed chains, so each
- * chain keeps compose's `next()`-called-twice guard.
+ * chain keeps compose's `next()`-called-twice guard. `guard` is the action's outcome guard,
+ * when its semantics need one (`ActionSpec.outcomeGuard`); the retry stage asks it.
  */
 export function buildRunner(
   client: PipelineConfig,
   core: PipelineCore,
   resultSchema: v.GenericSchema,
+  guard?: OutcomeGuard,
 ): Runner {
   const user = client.middleware;
   // Without a logger the logging stages are not in the pipeline, nor in the bundle: they
@@ -84,5 +87,5 @@ export function buildRunner(
   const transport = core.transport;
   const attempt = (ctx: RequestContext) => () => attemptChain(ctx, transport);
   const clock = retryClock(core.clock);
-  return (ctx) => callChain(ctx, (c) => runAttempts(c, attempt(c), clock));
+  return (ctx) => callChain(ctx, (c) => runAttempts(c, attempt(c), clock, guard));
 }

@@ -1,15 +1,10 @@
-import pRetry from "p-retry";
-import {
-  LosantApiError,
-  LosantError,
-  LosantOutcomeUnknownError,
-  LosantRetryAfterError,
-} from "../errors.ts";
+import pRetry, { AbortError } from "p-retry";
+import { type LosantApiError, LosantError, LosantRetryAfterError } from "../errors.ts";
 import { type Clock, sleep } from "../clock.ts";
 import type { RequestContext } from "../types.ts";
 import { resolveRetryOptions, type RetryInfo, type RetryOptions } from "./retry-options.ts";
-import { errorContextOf } from "./error-context.ts";
-import { decideRetry, isOutcomeUnknown } from "./retry-policy.ts";
+import type { OutcomeGuard } from "./outcome-guard.ts";
+import { decideRetry } from "./retry-policy.ts";
 
 /** Time and chance as the retry stage sees them; injected by unit tests. */
 export interface RetryClock {
@@ -33,10 +28,11 @@ export function retryClock(clock: Clock, random: () => number = Math.random): Re
  *
  * A caller's abort rejects with `signal.reason` unchanged. The last attempt's own error is
  * thrown, with `attempts` and `previousErrors` set. What the action declares decides the
- * rest: an attempt with an unknown outcome is never resent for an action that is not
- * `resendable` (the call rejects with LosantOutcomeUnknownError), and a 404 after such an
- * attempt resolves the action's `notFoundAfterUnknown.applied` result (a delete's
- * `{ success: true, alreadyDeleted: true }`).
+ * rest, through its `guard` (outcome-guard.ts): an attempt with an unknown outcome is never
+ * resent for an action that is not `resendable` (the call rejects with
+ * LosantOutcomeUnknownError), and a 404 after such an attempt resolves the action's
+ * `notFoundAfterUnknown.applied` result (a delete's `{ success: true, alreadyDeleted: true }`).
+ * An action without a guard is resendable and its 404 is a 404 (`ActionSpec` says so).
  *
  * `clock` is the client's (no default: a second clock would be one more to keep in step).
  *
@@ -47,6 +43,7 @@ export async function runAttempts(
   ctx: RequestContext,
   attempt: () => Promise<void>,
   clock: RetryClock,
+  guard?: OutcomeGuard,
 ): Promise<void> {
   ctx.attempt = 1;
   // The first attempt runs outside p-retry, which costs several µs per call on Node even
@@ -54,28 +51,15 @@ export async function runAttempts(
   try {
     return await attempt();
   } catch (error) {
-    const unknown = unresendable(ctx, error);
-    if (unknown !== undefined) throw unknown;
+    // With no earlier failure, a guard can only refuse the resend.
+    const refused = guard?.(ctx, error, NO_FAILURES);
+    if (refused instanceof Error) throw refused;
     if (ctx.retry === false) throw error;
-    return retryAfter(error, ctx, ctx.retry, attempt, clock);
+    return retryAfter(error, ctx, ctx.retry, attempt, clock, guard);
   }
 }
 
-/**
- * The error for an attempt that must not be resent because its outcome is unknown, or
- * undefined when the call may go on (the action is resendable, or the failure says nothing
- * was applied, or the caller aborted: that rejects with `signal.reason` as always).
- */
-function unresendable(ctx: RequestContext, error: unknown): LosantOutcomeUnknownError | undefined {
-  if (ctx.semantics.resendable || !isOutcomeUnknown(error)) return undefined;
-  if (ctx.signal?.aborted && error === ctx.signal.reason) return undefined;
-  return new LosantOutcomeUnknownError(
-    `${ctx.method} ${ctx.path}: the outcome is unknown, so it was not resent: ${
-      (error as Error)?.message ?? error
-    }`,
-    errorContextOf(ctx, { cause: error }),
-  );
-}
+const NO_FAILURES: readonly unknown[] = [];
 
 /**
  * Everything after a failed first attempt. p-retry is handed that failure as its own
@@ -87,11 +71,10 @@ async function retryAfter(
   retry: RetryOptions,
   attempt: () => Promise<void>,
   clock: RetryClock,
+  guard: OutcomeGuard | undefined,
 ): Promise<void> {
   const options = resolveRetryOptions(retry);
   const failures: unknown[] = [first];
-  let outcomeUnknown = isOutcomeUnknown(first);
-  const onNotFound = ctx.semantics.notFoundAfterUnknown;
 
   // Set once an attempt succeeded: p-retry checks the signal once more after a success and
   // throws its reason, which must not turn work the server did into a cancelled call.
@@ -103,22 +86,21 @@ async function retryAfter(
       await attempt();
       succeeded = true;
     } catch (error) {
-      if (outcomeUnknown && onNotFound !== "not-found" && isNotFound(error)) {
-        // An earlier attempt reached the server and did the work; only the answer was lost.
-        ctx.result = onNotFound.applied;
+      const verdict = guard?.(ctx, error, failures);
+      // p-retry rethrows an AbortError's original error at once, without asking shouldRetry.
+      if (verdict instanceof Error) throw new AbortError(verdict);
+      if (verdict !== undefined) {
+        ctx.result = verdict.applied;
         succeeded = true;
         return;
       }
-      const unknown = unresendable(ctx, error);
-      if (unknown !== undefined) throw unknown;
       failures.push(error);
-      if (isOutcomeUnknown(error)) outcomeUnknown = true;
       throw error;
     }
   };
 
   const shouldRetry = async ({ error, attemptNumber }: { error: Error; attemptNumber: number }) => {
-    if (ctx.signal?.aborted || error instanceof LosantOutcomeUnknownError) return false;
+    if (ctx.signal?.aborted) return false;
     const now = clock.now();
     const decision = decideRetry(error, options, {
       retry: attemptNumber,
@@ -156,10 +138,6 @@ async function retryAfter(
     if (ctx.signal?.aborted) throw ctx.signal.reason;
     throw finalError(error, failures, ctx.attempt);
   }
-}
-
-function isNotFound(error: unknown): boolean {
-  return error instanceof LosantApiError && error.statusCode === 404;
 }
 
 /**
