@@ -186,14 +186,9 @@ export class LosantRetryAfterError extends LosantApiError {
       source.statusCode,
       "RetryAfterTooLong",
       `Server asked to retry at ${retryAt.toISOString()}, beyond maxRetryAfter (${maxRetryAfterMs} ms): ${source.message}`,
-      {
-        action: source.action,
-        method: source.method,
-        path: source.path,
-        requestId: source.requestId,
-        retryAfter: source.retryAfter,
-        cause: source,
-      },
+      // The source's action, method, path, requestId and retryAfter; the retry stage sets
+      // attempts when the call settles.
+      { ...source, attempts: undefined, cause: source },
     );
     this.retryAt = retryAt;
   }

@@ -115,17 +115,25 @@ function buildUrl(baseUrl: string, path: string, query: Record<string, string>):
 /**
  * Turns every fetch rejection into the caller's abort reason, LosantTimeoutError or
  * LosantNetworkError, so the retry stage sees our classes on every runtime (Deno's and
- * Bun's reset errors are TypeErrors that p-retry would refuse to retry).
+ * Bun's reset errors are TypeErrors that p-retry would refuse to retry). The network error's
+ * cause is the runtime's error reduced to its message and code: its own cause may hold
+ * sockets.
  */
 function fetchFailure(error: unknown, ctx: RequestContext): unknown {
   if (ctx.signal?.aborted) return ctx.signal.reason;
   const reason = ctx.attemptSignal?.aborted ? ctx.attemptSignal.reason : undefined;
   if (reason instanceof LosantTimeoutError) return reason;
+  const text = describe(error);
+  const e = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = e?.cause?.code;
+  const cause = new Error(text);
+  if (typeof code === "string") (cause as Error & { code?: string }).code = code;
   const failure = new LosantNetworkError(
-    `${ctx.method} ${ctx.path} failed: ${describe(error)}`,
-    errorContextOf(ctx, { cause: safeCause(error) }),
+    `${ctx.method} ${ctx.path} failed: ${text}`,
+    errorContextOf(ctx, { cause }),
   );
-  failure.requestSent = !failedToConnect(error);
+  // Whether the rejection says the connection was never made, so nothing was sent.
+  failure.requestSent = !CONNECT_FAILURE.test(`${e?.code} ${code} ${text}`);
   return failure;
 }
 
@@ -136,20 +144,6 @@ function fetchFailure(error: unknown, ctx: RequestContext): unknown {
 // been sent", the safe side for a create.
 const CONNECT_FAILURE =
   /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ConnectionRefused|connect E|\(Connect\)|Unable to connect|Connect Timeout/;
-
-/** Whether a fetch rejection says the connection was never made, so nothing was sent. */
-function failedToConnect(error: unknown): boolean {
-  const e = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
-  return CONNECT_FAILURE.test(`${e?.code} ${e?.cause?.code} ${describe(error)}`);
-}
-
-/** The runtime's error, reduced to name, message and code: its own cause may hold sockets. */
-function safeCause(error: unknown): Error {
-  const cause = new Error(describe(error));
-  const code = (error as { cause?: { code?: unknown } })?.cause?.code;
-  if (typeof code === "string") (cause as Error & { code?: string }).code = code;
-  return cause;
-}
 
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);

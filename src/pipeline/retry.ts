@@ -127,9 +127,8 @@ async function retryAfter(
   try {
     await pRetry(input, {
       retries: options.retries,
+      // p-retry's own delay is then 0 whatever its factor, maxTimeout and randomize.
       minTimeout: 0,
-      maxTimeout: 0,
-      randomize: false,
       signal: ctx.signal,
       shouldRetry,
     });
