@@ -44,14 +44,13 @@ const UNREADABLE: ValidationIssue = {
   message: "could not be read: a getter or Proxy trap threw while it was checked",
 };
 
-const OBJECT_TYPES = new Set(["object", "strict_object", "loose_object"]);
-
 function toValidationIssue(issue: v.BaseIssue<unknown>): ValidationIssue {
   const keys = issue.path?.map((item) => item.key) ?? [];
   const path = keys.length === 0 ? "(input)" : keys.map(showKey).join(".");
   // An object schema reports a missing key (expected: the key's name) and, when strict,
-  // an unknown key (expected: never) with its own message; the path names the key.
-  if (OBJECT_TYPES.has(issue.type) && keys.length > 0) {
+  // an unknown key (expected: never) with its own message; the path names the key. Its
+  // type is object, strict_object or loose_object: no other valibot type ends so.
+  if (issue.type.endsWith("object") && keys.length > 0) {
     if (issue.expected === "never") {
       const key = keys[keys.length - 1];
       const known = OBJECT_KEYS.get(issue.message);
