@@ -43,9 +43,8 @@ export function createScrubber(accessToken: string): Scrubber {
   return {
     scrub(text) {
       let out = text;
-      for (const secret of secrets) {
-        if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-      }
+      // A string is matched literally, and REDACTED holds no `$` replacement pattern.
+      for (const secret of secrets) out = out.replaceAll(secret, REDACTED);
       return out.replace(JWT, REDACTED);
     },
     rememberSecretsOf(body) {

@@ -42,10 +42,7 @@ export function rule<T>(
  * const userAgent = v.lazy((x) => typeof x === "string" ? headerValue(1024) : falseOnly("must be false or a string"));
  */
 export function falseOnly(message: string): v.CustomSchema<false, string> {
-  return {
-    ...v.custom<false>((x) => x === false, message),
-    type: "literal",
-  } as unknown as v.CustomSchema<false, string>;
+  return rule("literal", (x: unknown) => x === false, message) as v.CustomSchema<false, string>;
 }
 
 /** What each {@link typed} type name stands for. */
