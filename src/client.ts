@@ -112,8 +112,9 @@ export function deriveClient(client: Client, parts: Partial<ClientCore>): Client
   return makeClient({ ...client }, { ...coreOf(client), runners: new Map(), ...parts });
 }
 
+// `settings` is always a fresh object of the caller's: frozen as it is, not copied.
 function makeClient(settings: ClientSettings, core: ClientCore): Client {
-  const client: Client = Object.freeze({ ...settings });
+  const client: Client = Object.freeze(settings);
   cores.set(client, core);
   return client;
 }

@@ -43,10 +43,12 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
  * rules (no resend for a create, a delete's 404) as a guard that only the actions declaring them
  * carry (`pipeline/outcome-guard.ts`, -170 B: 14,642 B on Node, 14,801 B on Deno and Bun); three
  * small ones in errors.ts, the transport's fetchFailure and the retry stage's p-retry options
- * (-31 B: 14,611 B on Node, 14,766 B on Deno and Bun).
+ * (-31 B: 14,611 B on Node, 14,766 B on Deno and Bun); object issues told by their type's
+ * ending in validation, the scrubber's replaceAll and a few like them (-28 B: 14,583 B on Node,
+ * 14,741 B on Deno and Bun).
  * Lower this when a cut lands, so growth fails here rather than creeping in unnoticed.
  */
-const MAX_GZIP_BYTES = 14_875;
+const MAX_GZIP_BYTES = 14_845;
 
 const FORBIDDEN_INPUTS = [
   "node_modules/rxjs",
