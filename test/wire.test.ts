@@ -176,4 +176,47 @@ test("a redirect is an error, never followed: a 302 on the delete of A leaves B 
   }
 });
 
+/**
+ * A fetch whose Response is not of this runtime's class, as npm undici's or node-fetch's is:
+ * here a plain object with what a Response has.
+ */
+function foreignFetch(): typeof fetch {
+  return (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const r = await fetch(input, init);
+    const text = await r.text();
+    return {
+      status: r.status,
+      statusText: r.statusText,
+      ok: r.ok,
+      type: r.type,
+      headers: r.headers,
+      body: null,
+      text: () => Promise.resolve(text),
+      json: () => Promise.resolve(JSON.parse(text)),
+    } as unknown as Response;
+  }) as typeof fetch;
+}
+
+test("a fetch answering with a Response of another class: each call goes out once and gets its answer", async () => {
+  const client = createClient({
+    accessToken: f.accessToken,
+    url: f.server.url,
+    fetch: foreignFetch(),
+  });
+  const params = { instanceId: f.instanceId, apiTokenId: f.apiTokenId };
+  f.server.clearRequests();
+  const got = await getToken(client, params);
+  assert.is(got.id, f.apiTokenId);
+  assert.is(got.name, f.server.store.getToken(f.instanceId, f.apiTokenId)!.name);
+  const patched = await patchToken(client, { ...params, apiToken: { name: "renamed once" } });
+  assert.is(patched.name, "renamed once");
+  const missing = { instanceId: f.instanceId, apiTokenId: "f".repeat(24) };
+  const error = await getToken(client, missing).then(() => undefined, (e) => e);
+  assert.instance(error, LosantApiError);
+  assert.is((error as LosantApiError).statusCode, 404);
+  // One request each: ky, which takes only its own Response class as an answer, sent none.
+  assert.equal(f.server.requests.map((r) => r.method), ["GET", "PATCH", "GET"]);
+  assert.is((f.server.requests[1]!.body as { name?: string }).name, "renamed once");
+});
+
 test.run();
