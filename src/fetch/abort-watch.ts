@@ -5,13 +5,18 @@
  * adds one. The timeout stage owns each attempt's controller and aborts it only through
  * {@link abortWatched}, which also calls the fetch that watches it directly.
  *
- * Correctness never depends on the registry: a signal it does not know (the caller's, a
+ * Correctness never depends on the mark: a signal it does not know (the caller's, a
  * second watcher of the same signal, a copy of this module in another bundle) is watched
  * with an ordinary listener.
  */
 
-// An attempt's signal → the fetch watching it (null: registered, nobody watching yet).
-const watched = new WeakMap<AbortSignal, (() => void) | null>();
+// On an attempt's signal: the fetch watching it (null: registered, nobody watching yet). A
+// property of the signal rather than a WeakMap entry: setting one costs ~40 ns on Node 22 and
+// 24, a WeakMap entry ~450 ns and an ephemeron for every GC to trace.
+const WATCHER = Symbol("abort watcher");
+
+/** A signal as this module marks it. */
+type Marked = AbortSignal & { [WATCHER]?: (() => void) | null };
 
 /**
  * A controller whose signal is aborted only through {@link abortWatched}.
@@ -22,15 +27,16 @@ const watched = new WeakMap<AbortSignal, (() => void) | null>();
  */
 export function watchedController(): AbortController {
   const controller = new AbortController();
-  watched.set(controller.signal, null);
+  (controller.signal as Marked)[WATCHER] = null;
   return controller;
 }
 
 /** Aborts a {@link watchedController}'s signal and tells the fetch watching it, if any. */
 export function abortWatched(controller: AbortController, reason: unknown): void {
+  const signal: Marked = controller.signal;
   controller.abort(reason);
-  const watcher = watched.get(controller.signal);
-  watched.set(controller.signal, null);
+  const watcher = signal[WATCHER];
+  signal[WATCHER] = null;
   watcher?.();
 }
 
@@ -41,11 +47,11 @@ export function abortWatched(controller: AbortController, reason: unknown): void
  * const unwatch = watchAbort(signal, () => request.destroy());
  * response.on("end", unwatch);
  */
-export function watchAbort(signal: AbortSignal, onAbort: () => void): () => void {
-  if (watched.get(signal) === null) {
-    watched.set(signal, onAbort);
+export function watchAbort(signal: Marked, onAbort: () => void): () => void {
+  if (signal[WATCHER] === null) {
+    signal[WATCHER] = onAbort;
     return () => {
-      if (watched.get(signal) === onAbort) watched.set(signal, null);
+      if (signal[WATCHER] === onAbort) signal[WATCHER] = null;
     };
   }
   signal.addEventListener("abort", onAbort);
