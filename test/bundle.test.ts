@@ -45,10 +45,12 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
  * small ones in errors.ts, the transport's fetchFailure and the retry stage's p-retry options
  * (-31 B: 14,611 B on Node, 14,766 B on Deno and Bun); object issues told by their type's
  * ending in validation, the scrubber's replaceAll and a few like them (-28 B: 14,583 B on Node,
- * 14,741 B on Deno and Bun).
+ * 14,741 B on Deno and Bun). Then a CPU change added some back: the transport sends ky's Request
+ * from a beforeRequest hook, with a stand-in for a foreign Response (+100 B: 14,683 B on Node,
+ * 14,840 B on Deno and Bun).
  * Lower this when a cut lands, so growth fails here rather than creeping in unnoticed.
  */
-const MAX_GZIP_BYTES = 14_845;
+const MAX_GZIP_BYTES = 14_945;
 
 const FORBIDDEN_INPUTS = [
   "node_modules/rxjs",
