@@ -44,7 +44,7 @@ export function createTransport(
   // documented way for a hook to answer a request itself. Through ky's `fetch` option, ky
   // would first clone the Request for a retry it never makes here (its retry is off) and
   // scan its options for ones to pass on (there are none): 61k of 374k instructions per ky
-  // call on Node 20, 13k of 265k on Node 24, in process (valgrind; bench/README.md).
+  // call on Node 20, 7k of 179k on Node 24, in process (valgrind; bench/README.md).
   const kySending = http.extend({
     hooks: {
       beforeRequest: [async (request, options) => {
