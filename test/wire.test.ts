@@ -219,4 +219,31 @@ test("a fetch answering with a Response of another class: each call goes out onc
   assert.is((f.server.requests[1]!.body as { name?: string }).name, "renamed once");
 });
 
+test("a custom fetch gets ky's Request with every header, once per attempt, and an init only when it carries something", async () => {
+  const seen: { method: string; authorization: string | null; init: RequestInit | undefined }[] =
+    [];
+  const recording = ((input: RequestInfo | URL, init?: RequestInit) => {
+    const request = input as Request;
+    seen.push({
+      method: request.method,
+      authorization: request.headers.get("authorization"),
+      init,
+    });
+    return fetch(request, init);
+  }) as typeof fetch;
+  const client = createClient({ accessToken: f.accessToken, url: f.server.url, fetch: recording });
+  const params = { instanceId: f.instanceId, apiTokenId: f.apiTokenId };
+  await getToken(client, params);
+  await deleteToken(client, params);
+  assert.equal(seen.map((s) => s.method), ["GET", "DELETE"]);
+  assert.ok(seen.every((s) => s.authorization === `Bearer ${f.accessToken}`));
+  // A get carries nothing in the init; a delete asks for a connection of its own where the
+  // runtime would silently resend on a reused one (Deno: a client without a pool; Bun:
+  // keepalive false), and Node never resends.
+  assert.is(seen[0]!.init, undefined);
+  if ("Bun" in globalThis) assert.equal(seen[1]!.init, { keepalive: false });
+  else if ("Deno" in globalThis) assert.ok((seen[1]!.init as { client?: unknown })?.client);
+  else assert.is(seen[1]!.init, undefined);
+});
+
 test.run();
