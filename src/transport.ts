@@ -5,7 +5,7 @@ import {
   LosantResponseError,
   LosantTimeoutError,
 } from "./errors.ts";
-import type { RequestContext, Terminal } from "./types.ts";
+import type { RequestContext, ResponseInfo, Terminal } from "./types.ts";
 import { errorContextOf } from "./pipeline/error-context.ts";
 import { ErrorBodySchema } from "./schemas/error-body.ts";
 import { freshConnectionInit } from "./fresh-connection.ts";
@@ -79,22 +79,24 @@ export function createTransport(
         ? undefined
         : { ...fresh, ...(direct ? { signal } : undefined) },
     };
+    let response: Response;
     let status: number;
-    let responseHeaders: Headers;
     let text: string;
     try {
+      // Only the options a call needs: ky merges each key into a fresh copy of its options,
+      // so a key left out (a get's method and body) is work not done on every call.
       const answered = await kySending(buildUrl(baseUrl, ctx.path, ctx.query), {
-        method: ctx.method,
+        ...(ctx.method === "GET" ? undefined : { method: ctx.method }),
         // The API never redirects. Following one would resend the request, Authorization
         // included, somewhere else: a 302 on the delete of token A pointing at token B
         // would delete B. Every runtime's fetch honours the Request's "manual".
         redirect: "manual",
-        body: ctx.body === undefined ? undefined : JSON.stringify(ctx.body),
+        ...(ctx.body === undefined ? undefined : { body: JSON.stringify(ctx.body) }),
         ...(direct || signal === undefined ? undefined : { signal }),
         context: { attempt },
       });
       // The fetch's own Response: ky's answer is that one, or the stand-in for a foreign one.
-      const response = attempt.response ?? answered;
+      response = attempt.response ?? answered;
       status = response.status;
       // A 3xx is an error, never followed; its Location (server text) is not quoted. Not
       // retried: another attempt would be turned away again, and nothing was done.
@@ -107,7 +109,6 @@ export function createTransport(
           errorContextOf(ctx),
         );
       }
-      responseHeaders = response.headers;
       text = await response.text();
     } catch (error) {
       if (error instanceof LosantApiError) throw error;
@@ -120,10 +121,29 @@ export function createTransport(
       attempt.sent = undefined;
     }
     const body = parseBody(text, status, ctx);
-    if (status >= 400) throw apiError(status, body, responseHeaders, ctx, scrubber);
+    if (status >= 400) throw apiError(status, body, response.headers, ctx, scrubber);
     // A secret seen once is scrubbed from every later error text of this client.
     scrubber?.rememberSecretsOf(body);
-    ctx.response = { status, headers: responseHeaders, body };
+    ctx.response = receivedResponse(status, response, body);
+  };
+}
+
+/**
+ * `ctx.response`, its headers read from the Response only when asked for: httpFetch builds
+ * a response's Headers on first read, and hardly any successful call reads them. An own
+ * accessor rather than a class's, so a spread or JSON of `ctx.response` still has them.
+ */
+function receivedResponse(status: number, response: Response, body: unknown): ResponseInfo {
+  let headers: Headers | undefined;
+  return {
+    status,
+    get headers() {
+      return headers ??= response.headers;
+    },
+    set headers(value) {
+      headers = value;
+    },
+    body,
   };
 }
 
