@@ -1,5 +1,3 @@
-import { timerQueue } from "./timer-queue.ts";
-
 /**
  * The one clock every wait of the library reads: retry backoff and Retry-After waits, the
  * per-attempt timeout, batch pacing and pauses, the abort grace period, progress reports and
@@ -27,22 +25,9 @@ export interface Clock {
  */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
-// The platform's timers as they are at import. The queue runs on them only while they are
-// still the global ones: fake timers installed later (jest's, sinon's) then serve every timer
-// set meanwhile, as they would without a queue. Its time is monotonic, as the timers' is.
-const nativeSetTimeout = globalThis.setTimeout;
-const nativeClearTimeout = globalThis.clearTimeout;
-const queued = timerQueue({
-  now: performance.now.bind(performance),
-  set: (callback, ms) => nativeSetTimeout(callback, ms),
-  clear: (handle) => nativeClearTimeout(handle as ReturnType<typeof setTimeout>),
-});
-
 /**
  * Date.now and setTimeout, with waits beyond {@link MAX_TIMER_MS} chained rather than
- * truncated, and the rest served by one platform timer while they come in due order
- * (timer-queue.ts). A pending timer always keeps the process alive: a job waiting to retry
- * must not let the process exit.
+ * truncated. Timers are never unref'd: a job waiting to retry must not let the process exit.
  *
  * @example
  * const cancel = systemClock.setTimer(() => console.log("a month later"), 30 * 86_400_000);
@@ -52,8 +37,7 @@ export const systemClock: Clock = {
   setTimer(callback, ms) {
     if (ms === Infinity) return () => {};
     if (!(ms > MAX_TIMER_MS)) {
-      // The common case: an attempt's timeout, set and cleared on every call.
-      if (globalThis.setTimeout === nativeSetTimeout) return queued(callback, Math.max(0, ms));
+      // The common case, one timer (an attempt's timeout is set and cleared on every call).
       const handle = setTimeout(callback, Math.max(0, ms));
       return () => clearTimeout(handle);
     }
