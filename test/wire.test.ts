@@ -1,12 +1,14 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
+  after,
   createClient,
   deleteToken,
   getToken,
   listTokensPage,
   LosantApiError,
   patchToken,
+  use,
   VERSION,
 } from "../mod.ts";
 import { createServer, type Server } from "node:http";
@@ -34,6 +36,25 @@ test("GET one token: path, default query and headers as the official client send
   assert.is(r.headers["losantdomain"], undefined);
   assert.match(r.headers["x-request-id"], /^[0-9a-z]+-1$/);
   assert.is(r.body, undefined);
+});
+
+test("a middleware reads the response headers after next(), in a spread or JSON of ctx.response too, and may replace them", async () => {
+  const seen: unknown[] = [];
+  const client = use(
+    f.client,
+    after((ctx) => {
+      const response = ctx.response!;
+      seen.push(response.headers.get("content-type"));
+      seen.push({ ...response }.headers instanceof Headers);
+      seen.push(Object.keys(JSON.parse(JSON.stringify(response))).sort());
+      response.headers = new Headers({ "x-replaced": "yes" });
+      seen.push(response.headers.get("x-replaced"), response.headers.get("content-type"));
+    }),
+  );
+  const token = await getToken(client, { instanceId: f.instanceId, apiTokenId: f.apiTokenId });
+  assert.is(token.id, f.apiTokenId);
+  assert.match(String(seen[0]), /^application\/json/);
+  assert.equal(seen.slice(1), [true, ["body", "headers", "status"], "yes", null]);
 });
 
 test("PATCH sends the JSON body with Content-Type", async () => {

@@ -179,9 +179,7 @@ function exchange(
         : undefined;
       const source = decoder === undefined ? res : res.pipe(decoder);
       if (decoder !== undefined) res.on("error", fail);
-      // Made only if someone reads them. A decoded body's headers no longer describe its
-      // bytes: content-encoding and content-length are left out then.
-      const headers = () => headersOf(res.rawHeaders, decoder !== undefined);
+      const headers = lazyHeaders(res.rawHeaders, decoder !== undefined);
       const chunks: Buffer[] = [];
       source.on("data", (chunk: Buffer) => chunks.push(chunk));
       source.on("error", fail);
@@ -231,6 +229,15 @@ function contentEncodingOf(raw: readonly string[]): string | undefined {
     }
   }
   return encoding?.trim().toLowerCase();
+}
+
+/**
+ * A response's headers, made only if someone reads them. A closure over the raw list alone: one
+ * made in the exchange would keep its request, response and body chunks alive as long as the
+ * Response.
+ */
+function lazyHeaders(raw: readonly string[], decoded: boolean): () => Headers {
+  return () => headersOf(raw, decoded);
 }
 
 /** node:http's raw header list as Headers, without the body's own two when it was decoded. */
