@@ -108,7 +108,8 @@ async function kyCall(t: Target, fetchFn: typeof fetch = fetch): Promise<Call> {
     },
   });
   return async () => {
-    const response = await http(url, { method: "GET", redirect: "manual" });
+    // As the transport calls it: a get passes no method (ky merges every key per call).
+    const response = await http(url, { redirect: "manual" });
     if (response.status !== 200) throw new Error(`status ${response.status}`);
     return JSON.parse(await response.text());
   };
