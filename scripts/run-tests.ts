@@ -245,11 +245,10 @@ function staticSteps(): StaticStep[] {
       args: ["--import", "tsx", "scripts/doc-lint.ts"],
     },
     {
-      // JSR's own checks (slow types included) without --allow-slow-types; offline. Dirty is
-      // allowed: npm test runs before the commit.
+      // JSR's own checks, and each `#name` import rewritten to a published file.
       name: "deno publish --dry",
-      command: deno,
-      args: ["publish", "--dry-run", "--allow-dirty", "--quiet"],
+      command: process.execPath,
+      args: ["--import", "tsx", "scripts/check-jsr.ts"],
     },
     {
       name: "deno fmt --check",
