@@ -33,7 +33,7 @@ const run = spawnSync(DENO, [...PUBLISH, "-L", "debug"], {
   maxBuffer: 64 * 1024 * 1024,
 });
 if (run.status !== 0) {
-  // The debug log buries the error: the run again, quiet, says only what failed.
+  // The debug log buries the error: a second, quiet run shows only what failed.
   spawnSync(DENO, [...PUBLISH, "--quiet"], { cwd: ROOT, stdio: "inherit" });
   console.log(`deno publish --dry-run exited ${run.status ?? run.signal}`);
   process.exit(1);
