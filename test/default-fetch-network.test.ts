@@ -96,6 +96,38 @@ if (RUNTIME === "node") {
     }
   });
 
+  test("node: fetch: httpFetch goes direct under NODE_USE_ENV_PROXY, which on 22.21+ proxies node:http's global agent in the same process", async () => {
+    const proxy = await forwardProxy();
+    try {
+      const child = await runScript(
+        `import process from "node:process";
+        import http from "node:http";
+        const { createClient, getToken } = await import("./mod.ts");
+        const { httpFetch } = await import("./src/fetch/http-fetch.ts");
+        const client = createClient({
+          accessToken: process.env.T, url: process.env.U, retry: false, fetch: httpFetch,
+        });
+        const token = await getToken(client, JSON.parse(process.env.P));
+        // The global agent, in the same process: does the variable reach node:http here?
+        const status = await new Promise((resolve) =>
+          http.get(process.env.U + "/health", (res) => (res.resume(), resolve(res.statusCode)))
+            .on("error", (error) => resolve(error.code))
+        );
+        console.log(JSON.stringify({ id: token.id, status }));`,
+        { ...env, HTTP_PROXY: proxy.url, NODE_USE_ENV_PROXY: "1" },
+      );
+      assert.is(child.code, 0, child.stderr);
+      const result = JSON.parse(child.stdout) as { id: string; status: unknown };
+      assert.is(result.id, apiTokenId);
+      const host = new URL(server.url).host;
+      // README, Proxies: httpFetch's own agents read no proxy variable. Only the global agent's
+      // request may reach the proxy, and only where Node proxies node:http.
+      assert.equal(proxy.seen, NODE_READS_PROXY_VARIABLES ? [`GET ${host}`] : []);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   test("node: https with a private CA: refused by default, trusted through an agent or NODE_EXTRA_CA_CERTS", async () => {
     const tls = await tlsFront(server.url);
     const params = JSON.parse(env.P!);
