@@ -73,7 +73,7 @@ if (RUNTIME === "node") {
   const https = await import("node:https");
   const { createHttpFetch } = await import("../src/fetch/http-fetch.ts");
 
-  test("node: a dispatcher installed before losant-tokens is imported: a ProxyAgent is honoured, undici's plain default is not mistaken for one", async () => {
+  test("node: a dispatcher installed before losant-tokens is imported: a ProxyAgent and an Agent given options are honoured, undici's plain default is not mistaken for one", async () => {
     const proxy = await forwardProxy();
     try {
       const proxied = await runScript(
@@ -91,6 +91,19 @@ if (RUNTIME === "node") {
       const plain = await runScript(getTokenScript({ before: `await import("undici");` }), env);
       assert.is(plain.code, 0, plain.stderr);
       assert.equal(JSON.parse(plain.stdout), { id: apiTokenId, through: 0 });
+      // An Agent given options (its own CA, a keep-alive time) is the app's choice: Node's fetch
+      // stays, so the requests go through that Agent.
+      for (const options of ["{ connect: { ca: process.env.CA } }", "{ keepAliveTimeout: 1234 }"]) {
+        const configured = await runScript(
+          getTokenScript({
+            before: `const undici = await import("undici");
+            undici.setGlobalDispatcher(new undici.Agent(${options}));`,
+          }),
+          { ...env, CA: CERT },
+        );
+        assert.is(configured.code, 0, configured.stderr);
+        assert.equal(JSON.parse(configured.stdout), { id: apiTokenId, through: 1 }, options);
+      }
     } finally {
       await proxy.close();
     }

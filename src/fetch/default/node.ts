@@ -10,8 +10,8 @@
  *   the app installed; node:http never reads those variables;
  * - an undici dispatcher the app installed with `setGlobalDispatcher` (a ProxyAgent, an Agent
  *   with its own CA, a MockAgent): only Node's fetch sends through it. Installed before
- *   losant-tokens was imported, only one that is not a plain Agent is recognised (see
- *   `bypassable`).
+ *   losant-tokens was imported, it is recognised unless it is an Agent with default options
+ *   (see `bypassable`).
  *
  * Chosen per client, at createClient: a client made after the environment changes sees it.
  *
@@ -47,17 +47,40 @@ function dispatcher(): unknown {
 
 /**
  * Whether the global dispatcher is one fetch may be bypassed for: the one present when this
- * module loaded, and a plain undici `Agent` (Node's own, or npm undici's import-time default).
- * A ProxyAgent, EnvHttpProxyAgent, MockAgent or composed dispatcher is the app's choice
- * whenever it was installed; so is anything installed after this module loaded. The one case
- * read as Node's own although the app chose it: a plain Agent it configured (its own CA, say)
- * and installed before importing losant-tokens; a private CA then fails loudly on TLS.
+ * module loaded, and an undici `Agent` with its default options (Node's own, or npm undici's
+ * import-time default). A ProxyAgent, EnvHttpProxyAgent, MockAgent or composed dispatcher is
+ * the app's choice whenever it was installed; so is anything installed after this module
+ * loaded, and an Agent given any option (its own CA, say), whenever it was installed.
  */
 function bypassable(current: unknown): boolean {
   if (current === undefined) return true; // Node's fetch would make its own default.
   if (current !== atLoad) return false;
-  return (current as { constructor?: { name?: unknown } }).constructor?.name ===
-    "Agent";
+  return atLoadIsDefaultAgent ??= isDefaultAgent(current as object);
+}
+
+/** Read once: the dispatcher present at load never changes. */
+let atLoadIsDefaultAgent: boolean | undefined;
+
+/**
+ * Whether a dispatcher is an undici Agent given no options: its stored options are those of a
+ * fresh Agent of the same class (undici keeps them under a symbol described "options"). Where
+ * they cannot be read, it is not: Node's fetch, which honours whatever it is, stays.
+ */
+function isDefaultAgent(agent: object): boolean {
+  const Class = agent.constructor as (new () => object) | undefined;
+  if (Class?.name !== "Agent") return false;
+  const options = storedOptions(agent);
+  const defaults = options && storedOptions(new Class());
+  if (options === undefined || defaults === undefined) return false;
+  const keys = new Set([...Object.keys(options), ...Object.keys(defaults)]);
+  for (const key of keys) if (!Object.is(options[key], defaults[key])) return false;
+  return true;
+}
+
+function storedOptions(agent: object): Record<string, unknown> | undefined {
+  const key = Object.getOwnPropertySymbols(agent).find((s) => s.description === "options");
+  const value = key === undefined ? undefined : (agent as Record<symbol, unknown>)[key];
+  return typeof value === "object" && value !== null ? value as Record<string, unknown> : undefined;
 }
 
 /**
