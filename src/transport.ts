@@ -10,6 +10,7 @@ import { errorContextOf } from "./pipeline/error-context.ts";
 import { ErrorBodySchema } from "./schemas/error-body.ts";
 import { freshConnectionInit } from "./fresh-connection.ts";
 import { DIRECT_SIGNAL } from "./fetch/direct-signal.ts";
+import { BODY_TOO_LARGE, MAX_BODY_BYTES, readCapped } from "./fetch/body-limit.ts";
 import { queryString } from "./query-string.ts";
 import type { Scrubber } from "./scrub.ts";
 import * as v from "valibot";
@@ -109,9 +110,15 @@ export function createTransport(
           errorContextOf(ctx),
         );
       }
-      text = await response.text();
+      // Our own fetches (those that take the signal directly) buffer the body and stop at
+      // the size limit themselves; any other fetch's web stream is read here, counted (a
+      // foreign Response's Node stream, as node-fetch's, is read as it is).
+      const stream = direct ? null : response.body;
+      text = typeof stream?.getReader === "function"
+        ? decoder.decode(await readCapped(stream, MAX_BODY_BYTES, () => tooLarge(ctx, status)))
+        : await response.text();
     } catch (error) {
-      if (error instanceof LosantApiError) throw error;
+      if (error instanceof LosantApiError || error instanceof LosantResponseError) throw error;
       throw fetchFailure(error, ctx);
     } finally {
       // ky's Request must stay reachable until the body is read: Node's fetch (undici 6)
@@ -175,9 +182,10 @@ function fetchFailure(error: unknown, ctx: RequestContext): unknown {
   if (ctx.signal?.aborted) return ctx.signal.reason;
   const reason = ctx.attemptSignal?.aborted ? ctx.attemptSignal.reason : undefined;
   if (reason instanceof LosantTimeoutError) return reason;
-  const text = describe(error);
-  const e = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const e = error as { code?: unknown; cause?: { code?: unknown; status?: number } } | undefined;
   const code = e?.cause?.code;
+  if (code === BODY_TOO_LARGE) return tooLarge(ctx, e!.cause!.status!);
+  const text = describe(error);
   const cause = new Error(text);
   if (typeof code === "string") (cause as Error & { code?: string }).code = code;
   const failure = new LosantNetworkError(
@@ -196,6 +204,19 @@ function fetchFailure(error: unknown, ctx: RequestContext): unknown {
 // been sent", the safe side for a create.
 const CONNECT_FAILURE =
   /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ConnectionRefused|connect E|\(Connect\)|Unable to connect|Connect Timeout/;
+
+const decoder = new TextDecoder();
+
+/**
+ * An answer whose body passed the size limit (src/fetch/body-limit.ts): not read further, and
+ * not retried. Its status says whether a change was applied, but its body is unknown.
+ */
+function tooLarge(ctx: RequestContext, status: number): LosantResponseError {
+  return new LosantResponseError(
+    `${ctx.method} ${ctx.path} answered ${status} with a body over the size limit, not read`,
+    errorContextOf(ctx, { statusCode: status }),
+  );
+}
 
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);

@@ -48,10 +48,12 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
  * 14,741 B on Deno and Bun). Then a CPU change added some back: the transport sends ky's Request
  * from a beforeRequest hook, with a stand-in for a foreign Response (+100 B: 14,683 B on Node,
  * 14,840 B on Deno and Bun). The transport then read a response's headers only when asked and
- * left a get's method and body out of ky's options (+44 B: 14,727 B on Node).
+ * left a get's method and body out of ky's options (+44 B: 14,727 B on Node). The response
+ * body's size limit (src/fetch/body-limit.ts: a counted read of any fetch but ours, and the
+ * error for an answer past it) added +268 B: 14,995 B on Node, 15,154 B on Deno and Bun.
  * Lower this when a cut lands, so growth fails here rather than creeping in unnoticed.
  */
-const MAX_GZIP_BYTES = 14_990;
+const MAX_GZIP_BYTES = 15_255;
 
 const FORBIDDEN_INPUTS = [
   "node_modules/rxjs",

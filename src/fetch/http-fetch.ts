@@ -8,7 +8,8 @@
  * - The promise resolves once the whole body has arrived: an abort, a socket error or a
  *   per-attempt timeout during the body rejects the fetch itself.
  * - Redirects are not followed: a 3xx comes back as it is.
- * - gzip, deflate and br bodies are decoded.
+ * - gzip, deflate and br bodies are decoded; a body over `maxBodyBytes` (32 MiB) decoded cuts
+ *   the exchange and rejects.
  * - `keepalive: false` in the init sends on a connection of its own, closed after.
  * - TLS uses Node's CA store, so `NODE_EXTRA_CA_CERTS` applies; pass your own agents for a
  *   private CA, client certificates or a proxying agent. `HTTP(S)_PROXY` is not read (nor is
@@ -29,6 +30,7 @@ import { watchAbort } from "./abort-watch.ts";
 import { BufferedResponse } from "./buffered-response.ts";
 import { DIRECT_SIGNAL } from "./direct-signal.ts";
 import { cleanCause, NULL_BODY_STATUSES } from "./fetch-failure.ts";
+import { bodyTooLarge, MAX_BODY_BYTES } from "./body-limit.ts";
 
 /** Options for {@link createHttpFetch}. */
 export interface HttpFetchOptions {
@@ -36,6 +38,11 @@ export interface HttpFetchOptions {
   httpAgent?: http.Agent;
   /** The agent for `https:` URLs (your CA, client certificate...). Default: keep-alive. */
   httpsAgent?: https.Agent;
+  /**
+   * The most bytes a response body may have, decoded; past it the exchange is cut and the
+   * fetch rejects (a TypeError whose cause has `code: "ERR_BODY_TOO_LARGE"`). Default 32 MiB.
+   */
+  maxBodyBytes?: number;
 }
 
 /** A fetch function; the same signature as the global one. */
@@ -54,6 +61,7 @@ export type HttpFetchFunction = (
 export function createHttpFetch(options: HttpFetchOptions = {}): HttpFetchFunction {
   let httpAgent = options.httpAgent;
   let httpsAgent = options.httpsAgent;
+  const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const fetch: HttpFetchFunction = async (input, init) => {
     const request = input instanceof Request
       ? (init?.method !== undefined || init?.headers !== undefined || init?.body !== undefined
@@ -76,7 +84,7 @@ export function createHttpFetch(options: HttpFetchOptions = {}): HttpFetchFuncti
       : target.protocol === "https:"
       ? (httpsAgent ??= new https.Agent({ keepAlive: true }))
       : (httpAgent ??= new http.Agent({ keepAlive: true }));
-    const raw = await exchange(target, request.method, headers, body, agent, signal);
+    const raw = await exchange(target, request.method, headers, body, agent, signal, limit);
     return new BufferedResponse(raw.body, {
       status: raw.status,
       statusText: raw.statusText,
@@ -149,6 +157,7 @@ function exchange(
   body: Buffer | undefined,
   agent: http.Agent | false,
   signal: AbortSignal | undefined,
+  limit: number,
 ): Promise<RawResponse> {
   return new Promise<RawResponse>((resolve, reject) => {
     // It may have aborted while the body was read: an abort already past fires no event.
@@ -181,7 +190,15 @@ function exchange(
       if (decoder !== undefined) res.on("error", fail);
       const headers = lazyHeaders(res.rawHeaders, decoder !== undefined);
       const chunks: Buffer[] = [];
-      source.on("data", (chunk: Buffer) => chunks.push(chunk));
+      let size = 0;
+      source.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= limit) return void chunks.push(chunk);
+        // Decoded bytes are counted, so a compression bomb stops here too.
+        finish(bodyTooLarge(status, limit));
+        source.destroy();
+        req.destroy();
+      });
       source.on("error", fail);
       res.on("aborted", () => fail(new Error("the response was aborted")));
       source.on("end", () => {

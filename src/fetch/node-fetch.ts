@@ -18,6 +18,7 @@
  *   never replayed to another origin.
  * - `response.url` is empty and `response.redirected` false, as for any constructed Response.
  * - The Response is a {@link BufferedResponse}: the body stays bytes until `.body` is read.
+ * - A body over `maxBodyBytes` (32 MiB), as received or decoded, cuts the exchange and rejects.
  *
  * One module, a little past the ~300-line guide of DESIGN.md: the undici path, Bun's
  * stand-in path and the helpers that turn a `RequestInit` into undici's flat headers and
@@ -38,6 +39,7 @@ import { Agent, type Dispatcher } from "undici";
 import { BufferedResponse } from "./buffered-response.ts";
 import { DIRECT_SIGNAL } from "./direct-signal.ts";
 import { cleanCause, NULL_BODY_STATUSES } from "./fetch-failure.ts";
+import { bodyTooLarge, MAX_BODY_BYTES, readCapped } from "./body-limit.ts";
 
 /** Options for {@link createNodeFetch}. */
 export interface NodeFetchOptions {
@@ -46,6 +48,12 @@ export interface NodeFetchOptions {
    * a MockAgent in tests). Default: a keep-alive Agent created on the first call.
    */
   dispatcher?: Dispatcher;
+  /**
+   * The most bytes a response body may have, as received and decoded; past it the exchange is
+   * cut and the fetch rejects (a TypeError whose cause has `code: "ERR_BODY_TOO_LARGE"`).
+   * Default 32 MiB.
+   */
+  maxBodyBytes?: number;
 }
 
 /**
@@ -57,7 +65,10 @@ export type FetchFunction = (
   init?: RequestInit,
 ) => Promise<Response>;
 
-const decoders: Record<string, (buffer: Buffer) => Promise<Buffer>> = {
+const decoders: Record<
+  string,
+  (buffer: Buffer, options: { maxOutputLength: number }) => Promise<Buffer>
+> = {
   gzip: promisify(zlib.gunzip),
   "x-gzip": promisify(zlib.gunzip),
   deflate: promisify(zlib.inflate),
@@ -72,6 +83,7 @@ const decoders: Record<string, (buffer: Buffer) => Promise<Buffer>> = {
  * const client = createClient({ accessToken, fetch });
  */
 export function createNodeFetch(options: NodeFetchOptions = {}): FetchFunction {
+  const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
   if (!CAN_DISPATCH) {
     if (options.dispatcher !== undefined) {
       throw new TypeError(
@@ -79,7 +91,7 @@ export function createNodeFetch(options: NodeFetchOptions = {}): FetchFunction {
           "does not provide; leave it out to send with the runtime's own fetch",
       );
     }
-    return runtimeFetch;
+    return runtimeFetch(limit);
   }
   let dispatcher = options.dispatcher;
   const fetch: FetchFunction = async (input, init) => {
@@ -136,13 +148,17 @@ export function createNodeFetch(options: NodeFetchOptions = {}): FetchFunction {
       );
     }
     if (signal?.aborted) throw signal.reason;
-    const raw = await send(dispatcher, url, method, headers, body, signal);
+    const raw = await send(dispatcher, url, method, headers, body, signal, limit);
     const encoding = raw.headers.get("content-encoding")?.trim().toLowerCase();
     let bytes = raw.body;
     if (bytes !== null && bytes.length > 0 && encoding !== undefined && encoding in decoders) {
       try {
-        bytes = await decoders[encoding]!(bytes);
+        // Bounded, so a compression bomb stops at the limit rather than filling memory.
+        bytes = await decoders[encoding]!(bytes, { maxOutputLength: limit });
       } catch (error) {
+        if ((error as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE") {
+          throw bodyTooLarge(raw.status, limit);
+        }
         throw new TypeError("fetch failed", { cause: cleanCause(error) });
       }
     }
@@ -171,25 +187,25 @@ function runtimeName(): string {
 
 /**
  * Where undici cannot dispatch (Bun): the runtime's fetch, with this module's contract kept:
- * a 3xx comes back as it is, and the promise resolves once the whole body is in, so an
- * abort or timeout during the body rejects the fetch itself.
+ * a 3xx comes back as it is, the promise resolves once the whole body is in (so an abort or
+ * timeout during the body rejects the fetch itself), and the body stops at `limit` bytes.
  */
-const runtimeFetch: FetchFunction = async (input, init) => {
-  const response = await globalThis.fetch(input, { ...init, redirect: "manual" });
-  const bytes = NULL_BODY_STATUSES.has(response.status) || response.body === null
-    ? null
-    : new Uint8Array(await response.arrayBuffer());
-  // The runtime has decoded the body: the encoding header no longer describes it.
-  const headers = new Headers(response.headers);
-  headers.delete("content-encoding");
-  headers.delete("content-length");
-  return new BufferedResponse(bytes, {
-    status: response.status,
-    statusText: response.statusText,
-    headers,
-  });
-};
-Object.defineProperty(runtimeFetch, DIRECT_SIGNAL, { value: true });
+function runtimeFetch(limit: number): FetchFunction {
+  const fetch: FetchFunction = async (input, init) => {
+    const response = await globalThis.fetch(input, { ...init, redirect: "manual" });
+    const status = response.status;
+    const bytes = NULL_BODY_STATUSES.has(status) || response.body === null
+      ? null
+      : await readCapped(response.body, limit, () => bodyTooLarge(status, limit));
+    // The runtime has decoded the body: the encoding header no longer describes it.
+    const headers = new Headers(response.headers);
+    headers.delete("content-encoding");
+    headers.delete("content-length");
+    return new BufferedResponse(bytes, { status, statusText: response.statusText, headers });
+  };
+  Object.defineProperty(fetch, DIRECT_SIGNAL, { value: true });
+  return fetch;
+}
 
 /**
  * The default fast fetch: one keep-alive Agent for the process, created on first use.
@@ -214,6 +230,7 @@ function send(
   headers: string[],
   body: string | Uint8Array | undefined,
   signal: AbortSignal | undefined,
+  limit: number,
 ): Promise<RawResponse> {
   return new Promise<RawResponse>((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined;
@@ -221,6 +238,7 @@ function send(
     let statusText = "";
     let responseHeaders: Headers | undefined;
     const chunks: Buffer[] = [];
+    let size = 0;
     let settled = false;
     const finish = (error: unknown, value?: RawResponse): void => {
       if (settled) return;
@@ -247,8 +265,12 @@ function send(
         statusText = statusMessage ?? "";
         responseHeaders = toHeaders(rawHeaders);
       },
-      onResponseData(_c, chunk) {
-        chunks.push(chunk);
+      onResponseData(c, chunk) {
+        size += chunk.length;
+        if (size <= limit) return void chunks.push(chunk);
+        const error = bodyTooLarge(status, limit);
+        finish(error);
+        c.abort(error);
       },
       onResponseEnd() {
         const bytes = NULL_BODY_STATUSES.has(status) || method === "HEAD"
