@@ -64,9 +64,14 @@ function assertTooLarge(error: unknown, status: number): void {
   assert.not.ok(e.message.includes(SECRET_BYTE.repeat(8)), "no body in the message");
 }
 
-test("a gzip bomb answering getToken: LosantResponseError with its status, one request, not retried", async () => {
+test("a gzip bomb answering getToken, its compressed length declared: LosantResponseError with its status, one request, not retried", async () => {
   const srv = await serve((_req, res) => {
-    res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+    res.writeHead(200, {
+      "content-type": "application/json",
+      "content-encoding": "gzip",
+      // The length of what is sent, not of what it inflates to: no bound on the decoded body.
+      "content-length": BOMB.length,
+    });
     res.end(BOMB);
   });
   try {
@@ -132,6 +137,42 @@ test("a 503 whose error page is past the limit: LosantResponseError 503, one req
   try {
     assertTooLarge(await rejection(getToken(client(srv.url), ids)), 503);
     assert.is(srv.requests(), 1);
+  } finally {
+    await srv.close();
+  }
+});
+
+test("a declared Content-Length past the limit, unencoded: cut at the limit all the same", async () => {
+  const body = Buffer.alloc(MAX_BODY_BYTES + 1, SECRET_BYTE);
+  const srv = await serve((_req, res) => {
+    res.writeHead(200, { "content-type": "application/json", "content-length": body.length });
+    res.end(body);
+  });
+  try {
+    assertTooLarge(await rejection(getToken(client(srv.url), ids)), 200);
+    assert.is(srv.requests(), 1);
+  } finally {
+    await srv.close();
+  }
+});
+
+test("under the limit, a body read counted (chunked, or gzip) arrives whole: a character split across chunks included", async () => {
+  const name = "żółć ".repeat(50_000) + "€"; // ~400 KB, multi-byte throughout
+  const json = Buffer.from(JSON.stringify({ id: ids.apiTokenId, name }));
+  const split = json.indexOf(Buffer.from("€")) + 1; // inside the euro sign's three bytes
+  const srv = await serve((req, res) => {
+    if (req.url!.includes("gzip=1")) {
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+      return void res.end(gzipSync(json));
+    }
+    res.writeHead(200, { "content-type": "application/json" }); // chunked: no length
+    res.write(json.subarray(0, split));
+    setTimeout(() => res.end(json.subarray(split)), 5);
+  });
+  try {
+    assert.is((await getToken(client(srv.url), ids)).name, name, "chunked");
+    // The base URL's path tells the server to gzip.
+    assert.is((await getToken(client(`${srv.url}/gzip=1`), ids)).name, name, "gzip");
   } finally {
     await srv.close();
   }

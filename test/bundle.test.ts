@@ -49,11 +49,12 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
  * from a beforeRequest hook, with a stand-in for a foreign Response (+100 B: 14,683 B on Node,
  * 14,840 B on Deno and Bun). The transport then read a response's headers only when asked and
  * left a get's method and body out of ky's options (+44 B: 14,727 B on Node). The response
- * body's size limit (src/fetch/body-limit.ts: a counted read of any fetch but ours, and the
- * error for an answer past it) added +268 B: 14,995 B on Node, 15,154 B on Deno and Bun.
+ * body's size limit (src/fetch/body-limit.ts: a counted read of any fetch's body but ours
+ * and but an unencoded one of a declared length, and the error for an answer past it) added
+ * +324 B: 15,051 B on Node, 15,214 B on Deno and Bun.
  * Lower this when a cut lands, so growth fails here rather than creeping in unnoticed.
  */
-const MAX_GZIP_BYTES = 15_255;
+const MAX_GZIP_BYTES = 15_310;
 
 const FORBIDDEN_INPUTS = [
   "node_modules/rxjs",
