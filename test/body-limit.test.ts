@@ -10,39 +10,12 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Buffer } from "node:buffer";
-import http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
 import { gzipSync } from "node:zlib";
 import { createClient, getToken, LosantResponseError, patchToken } from "../mod.ts";
 import { MAX_BODY_BYTES } from "../src/fetch/body-limit.ts";
+import { serve } from "./support/raw-server.ts";
 import { createHttpFetch } from "../src/fetch/http-fetch.ts";
 import { createNodeFetch } from "../src/fetch/node-fetch.ts";
-
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
-
-async function serve(handler: Handler) {
-  const sockets = new Set<Socket>();
-  let requests = 0;
-  const server = http.createServer((req, res) => {
-    requests += 1;
-    handler(req, res);
-  });
-  server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests: () => requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 const ids = { instanceId: "a".repeat(24), apiTokenId: "b".repeat(24) };
 const SECRET_BYTE = "Z"; // what the bodies are made of: never in an error

@@ -8,36 +8,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Buffer } from "node:buffer";
-import http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import { createClient, getToken, LosantNetworkError, LosantTimeoutError } from "../mod.ts";
+import { serve } from "./support/raw-server.ts";
 import { createHttpFetch, httpFetch } from "../src/fetch/http-fetch.ts";
 import { startFixture } from "./support/fixture.ts";
-
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
-
-async function serve(handler: Handler) {
-  const sockets = new Set<Socket>();
-  let connections = 0;
-  const server = http.createServer(handler);
-  server.on("connection", (socket: Socket) => {
-    connections += 1;
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    connections: () => connections,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 const ids = { instanceId: "a".repeat(24), apiTokenId: "b".repeat(24) };
 
